@@ -1,0 +1,80 @@
+package dev.padlock.ca.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.padlock.ca.ErrorCode;
+import dev.padlock.ca.PadlockException;
+import dev.padlock.ca.store.CertificateStore;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * Opens the store: an H2 file database inside the CA directory (the default), or any JDBC URL
+ * (PostgreSQL for a CA that runs as several replicas). Migrates the schema on open.
+ */
+public final class JdbcStores {
+  private JdbcStores() {}
+
+  /** The H2 database of the CA in {@code caDir}: {@code caDir/db/padlock.mv.db}. */
+  public static String h2Url(Path caDir) {
+    // AUTO_SERVER lets the CLI use the database while 'padlock serve' has it open (the first process
+    // serves it to the others over loopback); WRITE_DELAY=0 writes every commit to disk at once.
+    return "jdbc:h2:file:" + caDir.toAbsolutePath().resolve("db").resolve("padlock")
+        + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+  }
+
+  public static CertificateStore openH2(Path caDir, int poolSize) {
+    return open(h2Url(caDir), "padlock", "", poolSize);
+  }
+
+  public static CertificateStore open(String jdbcUrl, String user, String password, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(Math.max(poolSize, 2)); // Flyway holds two connections while it migrates
+    config.setMinimumIdle(1);
+    config.setPoolName("padlock-store");
+    config.setAutoCommit(true);
+    config.setInitializationFailTimeout(10_000);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+          "cannot open the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+    }
+    try {
+      boolean postgres = jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:");
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/migration")
+          .placeholders(Map.of(
+              "binary", postgres ? "BYTEA" : "VARBINARY(65536)",
+              "blob", postgres ? "BYTEA" : "BLOB"))
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      ds.close();
+      throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+          "cannot migrate the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+    }
+    return new JdbcCertificateStore(ds, ds);
+  }
+
+  private static String redact(String url) {
+    int semi = url.indexOf(';');
+    return semi < 0 ? url : url.substring(0, semi);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}
