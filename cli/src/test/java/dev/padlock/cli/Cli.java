@@ -1,0 +1,48 @@
+package dev.padlock.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Runs padlock commands in-process, as a user would type them, capturing stdout, stderr and the exit code. */
+final class Cli {
+  record Result(int exit, String out, String err) {
+    List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+
+  private final Clock clock;
+  private final Map<String, String> env = new HashMap<>();
+  private final Path home;
+
+  Cli(Clock clock, Path home) {
+    this.clock = clock;
+    this.home = home;
+    env.put("USER", "tester");
+  }
+
+  Cli env(String name, String value) {
+    if (value == null) {
+      env.remove(name);
+    } else {
+      env.put(name, value);
+    }
+    return this;
+  }
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = PadlockCli.newCommandLine(new CliContext(clock, env, home, null));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+}
