@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "audit", description = "The audit log: every init, issuance and revocation, hash-chained.",
+@Command(name = "audit", header = "Check the hash-chained audit log.", description = "The audit log: every init, issuance and revocation, hash-chained.",
     subcommands = AuditCommand.Verify.class)
 final class AuditCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -18,7 +18,7 @@ final class AuditCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "verify", description = {
+  @Command(name = "verify", header = "Check the audit log's hash chain; name the first broken entry.", description = {
       "Check the audit log's hash chain from the first entry to the last. Exits 0 if intact;",
       "otherwise names the first broken entry and exits 3.",
       "",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "crl", sortOptions = false,
+@Command(name = "crl", header = "Write the current CRL.", sortOptions = false,
     description = {
         "Write the CA's current CRL. A CRL past half its lifetime is re-signed first (this needs",
         "the passphrase); --renew always signs a new one.",

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "export-chain", sortOptions = false,
+@Command(name = "export-chain", header = "Write the CA chain (issuing CA, root) as PEM.", sortOptions = false,
     description = {
         "Write the CA chain as PEM: the issuing CA certificate first, then the root.",
         "Give it to clients and servers that must trust certificates of this CA.",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "init", sortOptions = false,
+@Command(name = "init", header = "Create a CA: root and issuing CA, encrypted keys, config, store, first CRL.", sortOptions = false,
     description = {
         "Create a CA: a root CA (self-signed, path length 1, 10 years) and an issuing CA",
         "(path length 0, 5 years) signed by it, their keys encrypted with your passphrase",

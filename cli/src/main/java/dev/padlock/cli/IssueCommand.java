@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "issue", sortOptions = false,
+@Command(name = "issue", header = "Issue a certificate from a CSR or with a generated key.", sortOptions = false,
     description = {
         "Issue a certificate from a CSR (--csr), or with a key padlock generates",
         "(--key-out for PEM, --p12-out for PKCS#12). The certificate is stored before it is written.",

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "list", sortOptions = false,
+@Command(name = "list", header = "List issued certificates.", sortOptions = false,
     description = {
         "List issued certificates, newest first.",
         "",

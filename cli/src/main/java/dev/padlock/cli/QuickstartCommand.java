@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "quickstart", sortOptions = false,
+@Command(name = "quickstart", header = "Run the whole story in a temporary directory, narrated.", sortOptions = false,
     description = {
         "Run the whole story in a temporary directory and narrate each step: create a CA, issue a",
         "server and a client certificate (one from an openssl CSR), check them with openssl,",

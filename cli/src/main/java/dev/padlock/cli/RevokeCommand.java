@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "revoke", sortOptions = false,
+@Command(name = "revoke", header = "Revoke a certificate and publish a new CRL.", sortOptions = false,
     description = {
         "Revoke a certificate and publish a new CRL. Revocation is permanent.",
         "",

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "show", sortOptions = false,
+@Command(name = "show", header = "Show a certificate: names, validity, key, usages, status.", sortOptions = false,
     description = {
         "Show a certificate: subject, names, issuer, validity and time left, key, usages,",
         "status in this CA, fingerprint.",
