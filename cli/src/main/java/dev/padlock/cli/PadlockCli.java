@@ -34,6 +34,7 @@ import picocli.CommandLine.ParseResult;
         CrlCommand.class,
         ExportChainCommand.class,
         AuditCommand.class,
+        TestPkiCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class PadlockCli implements Runnable {
