@@ -12,6 +12,8 @@ import java.util.List;
  *   root.pem       root CA certificate          root.key      its key, encrypted (absent with --offline-root)
  *   issuing.pem    issuing CA certificate       issuing.key   its key, encrypted
  *   chain.pem      issuing CA then root, for clients and servers to trust
+ *   admin.pem      the admin client certificate (mutual TLS to 'padlock serve')   admin.key  its key, encrypted
+ *   server/        the certificate 'padlock serve' issues itself for HTTPS, and its key (encrypted)
  *   db/            the H2 database: certificates, CRL, audit log
  * </pre>
  */
@@ -42,6 +44,21 @@ public record CaDirectory(Path path) {
 
   public Path chain() {
     return path.resolve("chain.pem");
+  }
+
+  /** Admin client certificates (PEM, one or more): their holders administer the CA over mutual TLS. */
+  public Path adminCertificate() {
+    return path.resolve("admin.pem");
+  }
+
+  /** The key of the admin certificate {@code padlock init} writes, encrypted with the CA passphrase. */
+  public Path adminKey() {
+    return path.resolve("admin.key");
+  }
+
+  /** Where {@code padlock serve} keeps the TLS certificate it issues itself, and its key. */
+  public Path serverDirectory() {
+    return path.resolve("server");
   }
 
   public Path database() {

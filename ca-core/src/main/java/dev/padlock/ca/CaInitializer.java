@@ -2,6 +2,8 @@ package dev.padlock.ca;
 
 import dev.padlock.ca.audit.AuditEvent;
 import dev.padlock.ca.issue.CertificateTemplate;
+import dev.padlock.ca.issue.IssueRequest;
+import dev.padlock.ca.issue.IssuedCertificate;
 import dev.padlock.ca.pem.Pem;
 import dev.padlock.ca.sign.EncryptedKeyFile;
 import dev.padlock.ca.sign.KeyAlgorithm;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +58,10 @@ public final class CaInitializer {
 
   /** What was created, for the user to be told. */
   public record Result(CaDirectory directory, Path rootKey, X509CertificateHolder root,
-      X509CertificateHolder issuing, String rootFingerprint, StoredCrl firstCrl) {}
+      X509CertificateHolder issuing, String rootFingerprint, StoredCrl firstCrl, X509CertificateHolder admin) {}
+
+  /** The CN of the admin client certificate init issues. */
+  public static final String ADMIN_COMMON_NAME = "padlock-admin";
 
   private CaInitializer() {}
 
@@ -124,6 +130,7 @@ public final class CaInitializer {
       write(written, dir.config(), CaConfig.template(name, o.baseUrl()), false);
       written.push(dir.database());
       StoredCrl crl;
+      X509CertificateHolder admin;
       try (CertificateStore store = JdbcStores.openH2(dir.path(), 1)) {
         store.appendAudit(new AuditEvent(now, "init", "", "cli", "root=" + root.getSubject() + " root_fingerprint="
             + Fingerprints.sha256(root.getEncoded()) + " issuing=" + issuing.getSubject() + " key_type="
@@ -132,8 +139,9 @@ public final class CaInitializer {
       try (CertificateAuthority ca = CertificateAuthority.open(dir.path(), clock,
           PassphraseSource.of(o.passphrase()))) {
         crl = ca.publishCrl();
+        admin = issueAdmin(ca, o.passphrase(), random, written);
       }
-      return new Result(dir, rootKeyFile, root, issuing, Fingerprints.sha256(root.getEncoded()), crl);
+      return new Result(dir, rootKeyFile, root, issuing, Fingerprints.sha256(root.getEncoded()), crl, admin);
     } catch (IOException | RuntimeException e) {
       undo(written);
       if (e instanceof PadlockException pe) {
@@ -144,6 +152,21 @@ public final class CaInitializer {
       }
       throw new PadlockException(ErrorCode.INTERNAL, "cannot create the CA at " + dir.path() + ": " + e, e);
     }
+  }
+
+  /**
+   * The admin client certificate: profile client, CN {@value #ADMIN_COMMON_NAME}, the profile's longest
+   * validity; its key encrypted with the CA passphrase. {@code padlock serve} treats whoever presents it over
+   * mutual TLS as an administrator.
+   */
+  private static X509CertificateHolder issueAdmin(CertificateAuthority ca, char[] passphrase, SecureRandom random,
+      Deque<Path> written) throws IOException {
+    IssuedCertificate issued = ca.issue(IssueRequest.builder("client").commonName(ADMIN_COMMON_NAME)
+        .validity(ca.config().profile("client").maxValidity()).requester("init").build());
+    PrivateKey key = issued.generatedKey().orElseThrow().getPrivate();
+    write(written, ca.directory().adminKey(), EncryptedKeyFile.encrypt(key, passphrase, random), true);
+    write(written, ca.directory().adminCertificate(), Pem.certificate(issued.certificate()), false);
+    return issued.certificate();
   }
 
   private static void checkBaseUrl(String url) {

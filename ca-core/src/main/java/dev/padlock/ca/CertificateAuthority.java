@@ -2,6 +2,15 @@ package dev.padlock.ca;
 
 import dev.padlock.ca.audit.AuditChain;
 import dev.padlock.ca.audit.AuditEvent;
+import dev.padlock.ca.authorize.AdminAuthorizer;
+import dev.padlock.ca.authorize.Authorization;
+import dev.padlock.ca.authorize.Constraints;
+import dev.padlock.ca.authorize.EnrollmentToken;
+import dev.padlock.ca.authorize.RenewalAuthorizer;
+import dev.padlock.ca.authorize.TokenAuthorizer;
+import dev.padlock.ca.authorize.TokenGrant;
+import dev.padlock.ca.authorize.TokenRequest;
+import dev.padlock.ca.authorize.TokenStore;
 import dev.padlock.ca.issue.CertificateTemplate;
 import dev.padlock.ca.issue.CsrCheck;
 import dev.padlock.ca.issue.IssueRequest;
@@ -10,6 +19,7 @@ import dev.padlock.ca.issue.Profile;
 import dev.padlock.ca.issue.SubjectAltName;
 import dev.padlock.ca.pem.Pem;
 import dev.padlock.ca.revoke.CrlTemplate;
+import dev.padlock.ca.revoke.OcspResponder;
 import dev.padlock.ca.revoke.RevocationReason;
 import dev.padlock.ca.sign.CaSigner;
 import dev.padlock.ca.sign.EncryptedKeyFile;
@@ -19,6 +29,7 @@ import dev.padlock.ca.store.CertificateQuery;
 import dev.padlock.ca.store.CertificateRecord;
 import dev.padlock.ca.store.CertificateStore;
 import dev.padlock.ca.store.StoredCrl;
+import dev.padlock.ca.store.jdbc.JdbcCertificateStore;
 import dev.padlock.ca.store.jdbc.JdbcStores;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -59,6 +70,7 @@ public final class CertificateAuthority implements AutoCloseable {
   private final CaDirectory dir;
   private final CaConfig config;
   private final CertificateStore store;
+  private final TokenStore tokens;
   private final Clock clock;
   private final PassphraseSource passphrase;
   private final SecureRandom random;
@@ -71,6 +83,7 @@ public final class CertificateAuthority implements AutoCloseable {
     this.dir = dir;
     this.config = config;
     this.store = store;
+    this.tokens = store instanceof JdbcCertificateStore jdbc ? jdbc.tokens() : NO_TOKENS;
     this.clock = clock;
     this.passphrase = passphrase;
     this.random = random;
@@ -171,7 +184,17 @@ public final class CertificateAuthority implements AutoCloseable {
    * and returns. Nothing is stored if any check fails.
    */
   public IssuedCertificate issue(IssueRequest request) {
-    Decision d = decide(request);
+    return issue(request, Authorization.operator(request.requester()));
+  }
+
+  /**
+   * Issues a certificate for an authorized caller: as {@link #issue(IssueRequest)}, within the constraints
+   * of {@code authorization}. When a one-time token authorized it, the token is spent in the transaction
+   * that stores the certificate; if it was spent meanwhile (a concurrent request), nothing is stored and
+   * the caller gets {@link ErrorCode#UNAUTHORIZED}. The audit log names {@code authorization.actor()}.
+   */
+  public IssuedCertificate issue(IssueRequest request, Authorization authorization) {
+    Decision d = decide(request, authorization.constraints());
     CaSigner signer = signer(); // after every input check: bad input never needs the passphrase
     Optional<KeyPair> generated = Optional.empty();
     SubjectPublicKeyInfo publicKey = d.publicKey();
@@ -188,11 +211,17 @@ public final class CertificateAuthority implements AutoCloseable {
       byte[] der = encoded(cert);
       CertificateRecord record = new CertificateRecord(serial, subject.toString(), d.commonName(),
           d.sans().stream().map(SubjectAltName::toString).toList(), d.profile().name(), d.keyType().label(),
-          d.notBefore(), d.notAfter(), d.now(), Fingerprints.sha256(der), der, request.requester(), Optional.empty());
+          d.notBefore(), d.notAfter(), d.now(), Fingerprints.sha256(der), der, authorization.actor(), Optional.empty());
+      AuditEvent event = new AuditEvent(d.now(), "issue", serial.hex(), authorization.actor(),
+          "profile=" + d.profile().name() + " cn=" + d.commonName() + " sans=" + String.join(",", record.sans())
+              + " not_after=" + d.notAfter() + " fingerprint=" + record.fingerprintSha256());
       try {
-        store.recordIssued(record, new AuditEvent(d.now(), "issue", serial.hex(), request.requester(),
-            "profile=" + d.profile().name() + " cn=" + d.commonName() + " sans=" + String.join(",", record.sans())
-                + " not_after=" + d.notAfter() + " fingerprint=" + record.fingerprintSha256()));
+        if (authorization.tokenHash().isEmpty()) {
+          store.recordIssued(record, event);
+        } else if (!tokens.redeemAndRecord(authorization.tokenHash().get(), d.now(), record, event)) {
+          throw new PadlockException(ErrorCode.UNAUTHORIZED,
+              "the enrollment token is not valid (unknown, already used or expired): ask for a new one");
+        }
         return new IssuedCertificate(record, cert, chain(), generated);
       } catch (CertificateStore.DuplicateSerialException e) {
         if (attempt >= 3) {
@@ -206,19 +235,23 @@ public final class CertificateAuthority implements AutoCloseable {
   private record Decision(Profile profile, KeyAlgorithm keyType, SubjectPublicKeyInfo publicKey, String commonName,
       List<SubjectAltName> sans, Instant now, Instant notBefore, Instant notAfter) {}
 
-  private Decision decide(IssueRequest request) {
+  private Decision decide(IssueRequest request, Constraints constraints) {
     Profile profile = config.profile(request.profile());
     CsrCheck.Verified csr = request.csr().map(CsrCheck::verify).orElse(null);
     KeyAlgorithm keyType = csr != null ? csr.keyType() : request.generatedKeyType();
     profile.checkKeyType(keyType);
 
     String cn = request.commonName().or(() -> csr == null ? Optional.empty() : csr.commonName())
-        .orElseThrow(() -> new PadlockException(ErrorCode.INVALID_NAME,
+        .or(constraints::commonName).orElseThrow(() -> new PadlockException(ErrorCode.INVALID_NAME,
             "a common name is required: pass --cn NAME (or put a CN in the CSR)"));
     checkCommonName(cn);
     List<SubjectAltName> asked = request.sans().isEmpty() && csr != null ? csr.sans() : request.sans();
+    if (asked.isEmpty()) {
+      asked = constraints.defaultNames();
+    }
     List<SubjectAltName> sans = requiredNames(profile, cn, asked);
     profile.namePolicy().check(profile.name(), cn, sans);
+    constraints.check(profile.name(), cn, sans);
     Duration validity = profile.validity(request.validity().orElse(null));
 
     Instant now = now();
@@ -276,6 +309,96 @@ public final class CertificateAuthority implements AutoCloseable {
       throw new PadlockException(ErrorCode.INTERNAL, "cannot encode certificate", e);
     }
   }
+
+  // ----------------------------------------------------------------------------------- tokens, authorizers
+
+  /** The longest an enrollment token may stay valid. */
+  public static final Duration MAX_TOKEN_TTL = Duration.ofDays(30);
+
+  /**
+   * Creates a one-time enrollment token for one certificate of {@code request.profile()} with the given CN and
+   * names, valid for {@code request.ttl()}. The names are checked against the profile now, so a token that
+   * could never be spent is refused. Only the token's hash is stored; the value is in the result, once.
+   */
+  public EnrollmentToken createToken(TokenRequest request, String actor) {
+    Profile profile = config.profile(request.profile());
+    checkCommonName(request.commonName());
+    List<SubjectAltName> names = requiredNames(profile, request.commonName(), request.sans());
+    profile.namePolicy().check(profile.name(), request.commonName(), names);
+    if (request.ttl().isNegative() || request.ttl().isZero() || request.ttl().compareTo(MAX_TOKEN_TTL) > 0) {
+      throw new PadlockException(ErrorCode.INVALID_DURATION, "a token's lifetime must be above zero and at most "
+          + DurationText.format(MAX_TOKEN_TTL) + ", got " + DurationText.format(request.ttl()));
+    }
+    Instant now = now();
+    String value = EnrollmentToken.newValue(random);
+    TokenGrant grant = new TokenGrant(EnrollmentToken.hash(value), profile.name(), request.commonName(),
+        request.sans(), now, now.plus(request.ttl()), actor);
+    tokens.save(grant, new AuditEvent(now, "token", "", actor, "id=" + grant.id() + " profile=" + grant.profile()
+        + " cn=" + grant.commonName() + " sans=" + String.join(",", grant.sans().stream()
+            .map(SubjectAltName::toString).toList()) + " expires=" + grant.expiresAt()));
+    return new EnrollmentToken(value, grant);
+  }
+
+  /** Authorizes initial enrollments by one-time token. */
+  public TokenAuthorizer tokenAuthorizer() {
+    return new TokenAuthorizer(tokens, clock);
+  }
+
+  /** Authorizes renewals by the certificate the caller holds (EST simplereenroll). */
+  public RenewalAuthorizer renewalAuthorizer() {
+    return new RenewalAuthorizer(store, issuing, clock);
+  }
+
+  /** Authorizes administrators by the certificates in the CA directory's {@code admin.pem}. */
+  public AdminAuthorizer adminAuthorizer() {
+    Set<String> fingerprints = new java.util.HashSet<>();
+    Path file = dir.adminCertificate();
+    if (Files.exists(file)) {
+      try {
+        for (X509CertificateHolder c : Pem.readCertificates(Files.readAllBytes(file), file.toString())) {
+          fingerprints.add(Fingerprints.sha256(c.getEncoded()));
+        }
+      } catch (IOException e) {
+        throw new PadlockException(ErrorCode.INTERNAL, "cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return new AdminAuthorizer(fingerprints, store, issuing, clock);
+  }
+
+  /** An OCSP responder answering from this CA's store, signed by the issuing CA key. */
+  public OcspResponder ocspResponder() {
+    return new OcspResponder(store, issuing, this::signer, List.of(issuing), clock);
+  }
+
+  /**
+   * An OCSP responder signed by a delegated responder: a certificate this CA issued with EKU OCSPSigning,
+   * and its signer.
+   */
+  public OcspResponder ocspResponder(CaSigner delegated) {
+    return new OcspResponder(store, issuing, () -> delegated, List.of(delegated.certificate()), clock);
+  }
+
+  /** For stores that are not JDBC: token operations are refused. */
+  private static final TokenStore NO_TOKENS = new TokenStore() {
+    @Override
+    public void save(TokenGrant grant, AuditEvent event) {
+      throw unsupported();
+    }
+
+    @Override
+    public Optional<TokenGrant> findRedeemable(String tokenHash, Instant now) {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean redeemAndRecord(String tokenHash, Instant now, CertificateRecord record, AuditEvent event) {
+      return false;
+    }
+
+    private PadlockException unsupported() {
+      return new PadlockException(ErrorCode.INVALID_CONFIG, "this store keeps no enrollment tokens");
+    }
+  };
 
   // --------------------------------------------------------------------------------------------- lookup
 

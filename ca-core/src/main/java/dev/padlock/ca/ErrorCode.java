@@ -22,6 +22,9 @@ public enum ErrorCode {
   INVALID_CONFIG("invalid-config", 400, Kind.INVALID_INPUT),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, Kind.INVALID_INPUT),
   BODY_TOO_LARGE("body-too-large", 413, Kind.INVALID_INPUT),
+  NOT_FOUND("not-found", 404, Kind.INVALID_INPUT),
+  METHOD_NOT_ALLOWED("method-not-allowed", 405, Kind.INVALID_INPUT),
+  NOT_ACCEPTABLE("not-acceptable", 406, Kind.INVALID_INPUT),
 
   // Refused by policy or by the state of the CA. CLI exit 3, HTTP 4xx.
   NAME_NOT_ALLOWED("name-not-allowed", 403, Kind.REFUSED),

@@ -4,6 +4,7 @@ import dev.padlock.ca.ErrorCode;
 import dev.padlock.ca.PadlockException;
 import dev.padlock.ca.SerialNumber;
 import dev.padlock.ca.audit.AuditChain;
+import dev.padlock.ca.authorize.TokenStore;
 import dev.padlock.ca.audit.AuditEntry;
 import dev.padlock.ca.audit.AuditEvent;
 import dev.padlock.ca.revoke.RevocationReason;
@@ -44,36 +45,46 @@ public final class JdbcCertificateStore implements CertificateStore {
     this.onClose = onClose;
   }
 
+  /** The enrollment tokens, in the same database (closed with this store). */
+  public TokenStore tokens() {
+    return new JdbcTokenStore(this);
+  }
+
   @Override
   public void recordIssued(CertificateRecord r, AuditEvent event) {
     inTransaction(c -> {
-      try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM certificates WHERE serial = ?")) {
-        exists.setString(1, r.serial().hex());
-        try (ResultSet rs = exists.executeQuery()) {
-          if (rs.next()) {
-            throw new DuplicateSerialException(r.serial());
-          }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', NULL, NULL)")) {
-        ps.setString(1, r.serial().hex());
-        ps.setString(2, r.subject());
-        ps.setString(3, r.commonName());
-        ps.setString(4, String.join("\n", r.sans()));
-        ps.setString(5, r.profile());
-        ps.setString(6, r.keyType());
-        ps.setLong(7, r.notBefore().getEpochSecond());
-        ps.setLong(8, r.notAfter().getEpochSecond());
-        ps.setLong(9, r.issuedAt().getEpochSecond());
-        ps.setString(10, r.fingerprintSha256());
-        ps.setBytes(11, r.der());
-        ps.setString(12, r.requester());
-        ps.executeUpdate();
-      }
+      insertCertificate(c, r);
       appendAudit(c, event);
       return null;
     });
+  }
+
+  /** Inserts a certificate inside the caller's transaction; a taken serial throws {@link DuplicateSerialException}. */
+  static void insertCertificate(Connection c, CertificateRecord r) throws SQLException {
+    try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM certificates WHERE serial = ?")) {
+      exists.setString(1, r.serial().hex());
+      try (ResultSet rs = exists.executeQuery()) {
+        if (rs.next()) {
+          throw new DuplicateSerialException(r.serial());
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', NULL, NULL)")) {
+      ps.setString(1, r.serial().hex());
+      ps.setString(2, r.subject());
+      ps.setString(3, r.commonName());
+      ps.setString(4, String.join("\n", r.sans()));
+      ps.setString(5, r.profile());
+      ps.setString(6, r.keyType());
+      ps.setLong(7, r.notBefore().getEpochSecond());
+      ps.setLong(8, r.notAfter().getEpochSecond());
+      ps.setLong(9, r.issuedAt().getEpochSecond());
+      ps.setString(10, r.fingerprintSha256());
+      ps.setBytes(11, r.der());
+      ps.setString(12, r.requester());
+      ps.executeUpdate();
+    }
   }
 
   @Override
@@ -268,7 +279,7 @@ public final class JdbcCertificateStore implements CertificateStore {
   }
 
   /** Appends to the chain inside the caller's transaction; a concurrent append makes the insert fail and retry. */
-  private static void appendAudit(Connection c, AuditEvent e) throws SQLException {
+  static void appendAudit(Connection c, AuditEvent e) throws SQLException {
     long seq = 1;
     String prev = AuditChain.GENESIS;
     try (PreparedStatement ps = c.prepareStatement(
@@ -322,12 +333,12 @@ public final class JdbcCertificateStore implements CertificateStore {
   }
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection c) throws SQLException;
   }
 
   /** Runs {@code work} in one transaction, retrying when a concurrent writer took the same audit sequence. */
-  private <T> T inTransaction(Work<T> work) {
+  <T> T inTransaction(Work<T> work) {
     SQLException last = null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try (Connection c = dataSource.getConnection()) {

@@ -1,0 +1,63 @@
+package dev.padlock.ca.authorize;
+
+import dev.padlock.ca.ErrorCode;
+import dev.padlock.ca.Fingerprints;
+import dev.padlock.ca.PadlockException;
+import dev.padlock.ca.SerialNumber;
+import dev.padlock.ca.sign.BouncyCastle;
+import dev.padlock.ca.store.CertificateRecord;
+import dev.padlock.ca.store.CertificateStore;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+
+/**
+ * Checks a certificate a caller presented over mutual TLS, independently of the TLS layer: signed by this
+ * CA's issuing key, in the store with the same fingerprint, within its validity, not revoked. Throws; the
+ * caller is told little, the message names the serial for the log.
+ */
+final class PresentedCertificate {
+  private PresentedCertificate() {}
+
+  static CertificateRecord check(X509CertificateHolder cert, X509CertificateHolder issuing, CertificateStore store,
+      Instant now) {
+    if (cert == null) {
+      throw new PadlockException(ErrorCode.UNAUTHORIZED,
+          "this needs a client certificate issued by this CA, presented over mutual TLS");
+    }
+    boolean signedByUs;
+    try {
+      signedByUs = cert.getIssuer().equals(issuing.getSubject()) && cert.isSignatureValid(
+          new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.provider()).build(issuing));
+    } catch (Exception e) {
+      signedByUs = false;
+    }
+    if (!signedByUs) {
+      throw new PadlockException(ErrorCode.UNAUTHORIZED, "the client certificate was not issued by this CA");
+    }
+    Optional<CertificateRecord> record;
+    try {
+      record = store.find(new SerialNumber(cert.getSerialNumber()));
+      if (record.isPresent() && !record.get().fingerprintSha256().equals(Fingerprints.sha256(cert.getEncoded()))) {
+        record = Optional.empty();
+      }
+    } catch (PadlockException | IOException e) {
+      if (e instanceof PadlockException pe && pe.code() == ErrorCode.STORE_UNAVAILABLE) {
+        throw pe;
+      }
+      record = Optional.empty();
+    }
+    CertificateRecord r = record.orElseThrow(() -> new PadlockException(ErrorCode.UNAUTHORIZED,
+        "the client certificate is not one this CA has on record"));
+    if (r.revocation().isPresent()) {
+      throw new PadlockException(ErrorCode.FORBIDDEN, "the client certificate " + r.serial() + " is revoked");
+    }
+    if (now.isBefore(r.notBefore()) || now.isAfter(r.notAfter())) {
+      throw new PadlockException(ErrorCode.UNAUTHORIZED, "the client certificate " + r.serial()
+          + " is not valid now (valid " + r.notBefore() + " to " + r.notAfter() + ")");
+    }
+    return r;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.padlock.ca.revoke;
+
+import dev.padlock.ca.ErrorCode;
+import dev.padlock.ca.PadlockException;
+import dev.padlock.ca.SerialNumber;
+import dev.padlock.ca.sign.BouncyCastle;
+import dev.padlock.ca.sign.CaSigner;
+import dev.padlock.ca.store.CertificateRecord;
+import dev.padlock.ca.store.CertificateStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.ocsp.RevokedInfo;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.Req;
+import org.bouncycastle.cert.ocsp.RespID;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * An OCSP responder (RFC 6960) for the issuing CA, answering straight from the store: every request reads
+ * the certificate's current state, so a revocation by any process shows in the next answer. For each
+ * certificate asked about: {@code good}; {@code revoked} with the time and reason code; or {@code unknown}
+ * (not issued by this CA, or not on record). The request's nonce is echoed. Responses are signed by the
+ * signer given — the issuing CA itself or a delegated responder certificate with EKU OCSPSigning — and
+ * carry no nextUpdate: newer information is available at any time (RFC 6960 §4.2.2.1).
+ *
+ * <p>Whatever the input, {@link #respond} returns a DER OCSPResponse: garbage gets {@code malformedRequest},
+ * a store failure {@code tryLater}.
+ */
+public final class OcspResponder {
+  /** More certificates in one request are refused as malformed: keeps a request's cost bounded. */
+  static final int MAX_REQUESTS = 16;
+
+  private final CertificateStore store;
+  private final X509CertificateHolder issuer;
+  private final Supplier<CaSigner> signer;
+  private final List<X509CertificateHolder> included;
+  private final Clock clock;
+  private final DigestCalculatorProvider digests;
+
+  /**
+   * @param issuer the CA whose certificates are answered for
+   * @param signer who signs responses: the issuer's signer or a delegated responder's (asked once per response)
+   * @param included certificates to put in each response (the delegated responder's certificate; may be empty)
+   */
+  public OcspResponder(CertificateStore store, X509CertificateHolder issuer, Supplier<CaSigner> signer,
+      List<X509CertificateHolder> included, Clock clock) {
+    this.store = store;
+    this.issuer = issuer;
+    this.signer = signer;
+    this.included = List.copyOf(included);
+    this.clock = clock;
+    try {
+      this.digests = new JcaDigestCalculatorProviderBuilder().setProvider(BouncyCastle.provider()).build();
+    } catch (OperatorCreationException e) {
+      throw new PadlockException(ErrorCode.INTERNAL, "cannot set up OCSP digests", e);
+    }
+  }
+
+  /** The OCSPResponse (DER) to a DER OCSPRequest. Never throws for bad input. */
+  public byte[] respond(byte[] requestDer) {
+    OCSPReq request;
+    try {
+      request = new OCSPReq(requestDer);
+    } catch (IOException | RuntimeException e) {
+      return status(OCSPRespBuilder.MALFORMED_REQUEST);
+    }
+    Req[] items = request.getRequestList();
+    if (items.length == 0 || items.length > MAX_REQUESTS) {
+      return status(OCSPRespBuilder.MALFORMED_REQUEST);
+    }
+    try {
+      return encode(new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, answer(request, items)));
+    } catch (PadlockException e) {
+      if (e.code() == ErrorCode.STORE_UNAVAILABLE) {
+        return status(OCSPRespBuilder.TRY_LATER);
+      }
+      throw e;
+    } catch (OCSPException e) {
+      throw new PadlockException(ErrorCode.INTERNAL, "cannot build the OCSP response", e);
+    }
+  }
+
+  private BasicOCSPResp answer(OCSPReq request, Req[] items) throws OCSPException {
+    CaSigner s = signer.get();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    BasicOCSPRespBuilder builder;
+    try {
+      builder = new BasicOCSPRespBuilder(new RespID(s.certificate().getSubjectPublicKeyInfo(),
+          digests.get(CertificateID.HASH_SHA1)));
+    } catch (OperatorCreationException e) {
+      throw new PadlockException(ErrorCode.INTERNAL, "cannot compute the OCSP responder id", e);
+    }
+    for (Req item : items) {
+      CertificateID id = item.getCertID();
+      builder.addResponse(id, status(id), Date.from(now), null, null);
+    }
+    Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+    if (nonce != null) {
+      builder.setResponseExtensions(new Extensions(nonce));
+    }
+    return builder.build(s.newContentSigner(), included.toArray(X509CertificateHolder[]::new), Date.from(now));
+  }
+
+  private CertificateStatus status(CertificateID id) throws OCSPException {
+    if (!id.matchesIssuer(issuer, digests)) {
+      return new UnknownStatus();
+    }
+    Optional<CertificateRecord> record;
+    try {
+      record = store.find(new SerialNumber(id.getSerialNumber()));
+    } catch (PadlockException e) {
+      if (e.code() == ErrorCode.INVALID_SERIAL) {
+        return new UnknownStatus(); // zero, negative or too long: never one of ours
+      }
+      throw e;
+    }
+    if (record.isEmpty()) {
+      return new UnknownStatus();
+    }
+    Optional<CertificateRecord.Revocation> revoked = record.get().revocation();
+    if (revoked.isEmpty()) {
+      return CertificateStatus.GOOD;
+    }
+    RevocationReason reason = revoked.get().reason();
+    // As in the CRL (RFC 5280 §5.3.1): the reason is left out when it is unspecified.
+    return new RevokedStatus(new RevokedInfo(new ASN1GeneralizedTime(Date.from(revoked.get().at())),
+        reason == RevocationReason.UNSPECIFIED ? null : CRLReason.lookup(reason.code())));
+  }
+
+  private static byte[] status(int status) {
+    try {
+      return encode(new OCSPRespBuilder().build(status, null));
+    } catch (OCSPException e) {
+      throw new PadlockException(ErrorCode.INTERNAL, "cannot build the OCSP response", e);
+    }
+  }
+
+  private static byte[] encode(OCSPResp resp) {
+    try {
+      return resp.getEncoded();
+    } catch (IOException e) {
+      throw new PadlockException(ErrorCode.INTERNAL, "cannot encode the OCSP response", e);
+    }
+  }
+}
