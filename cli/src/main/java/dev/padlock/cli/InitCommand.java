@@ -64,6 +64,9 @@ final class InitCommand implements Runnable {
     out.println("  root key     " + r.rootKey() + (offlineRoot != null ? "  (offline: keep it away from this machine)" : ""));
     out.println("  issuing key  " + r.directory().issuingKey());
     out.println("  trust chain  " + r.directory().chain());
+    out.println("  admin cert   " + r.directory().adminCertificate() + "  (client certificate for the admin API of "
+        + "'padlock serve', over mutual TLS)");
+    out.println("  admin key    " + r.directory().adminKey() + "  (encrypted with the CA passphrase)");
     out.println("  config       " + r.directory().config() + "  (profiles, validity limits, name policy)");
     out.println("  first CRL    number " + r.firstCrl().number());
     out.println("Root fingerprint (SHA-256): " + r.rootFingerprint());

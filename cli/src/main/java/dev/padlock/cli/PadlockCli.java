@@ -34,6 +34,8 @@ import picocli.CommandLine.ParseResult;
         CrlCommand.class,
         ExportChainCommand.class,
         AuditCommand.class,
+        ServeCommand.class,
+        TokenCommand.class,
         TestPkiCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -51,6 +53,9 @@ public final class PadlockCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // The store's H2 AUTO_SERVER listener (how a second padlock process reaches the database while
+    // 'padlock serve' holds it) binds to loopback only. Our own JVM, so set before any database opens.
+    System.setProperty("h2.bindAddress", "127.0.0.1");
     System.exit(newCommandLine(CliContext.system()).execute(args));
   }
 
