@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -210,6 +211,9 @@ public final class PadlockServer implements AutoCloseable {
     HttpConfiguration hc = new HttpConfiguration();
     hc.setSendServerVersion(false);
     hc.setSendXPoweredBy(false);
+    // OCSP's GET form (RFC 6960 A.1) puts base64 in the path, so an encoded '/' (%2F) must reach Jersey.
+    hc.setUriCompliance(UriCompliance.DEFAULT.with("padlock-ocsp-get",
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
     ServerConnector connector;
     if (tls != null) {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();

@@ -55,9 +55,12 @@ final class EstMedia {
     }
   }
 
-  /** Base64 in lines of 76 characters, as MIME writes it. */
+  /**
+   * Base64 in lines of 76 characters ending in LF (not CRLF: line breaks are whitespace to any base64
+   * reader, and {@code base64 -d} refuses a CR).
+   */
   static String encodeBase64(byte[] der) {
-    return Base64.getMimeEncoder().encodeToString(der) + "\r\n";
+    return Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(der) + "\n";
   }
 
   /** A certs-only CMS SignedData (no signers, no content) holding {@code certs}, DER. */
