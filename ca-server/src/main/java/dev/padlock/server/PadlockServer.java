@@ -146,6 +146,12 @@ public final class PadlockServer implements AutoCloseable {
     if (!identity.get().renewalDue(ca.clock().instant())) {
       return false;
     }
+    renewTls();
+    return true;
+  }
+
+  /** Issues a new TLS certificate for the server now and swaps it into the listener; on failure the old one stays. */
+  public void renewTls() {
     char[] pw = config.passphrase().passphrase("to store the server's new TLS key");
     ServerIdentity fresh;
     try {
@@ -162,7 +168,6 @@ public final class PadlockServer implements AutoCloseable {
     identity.set(fresh);
     LOG.info("renewed the server's TLS certificate: serial {}, valid until {}",
         fresh.certificate().getSerialNumber().toString(16), fresh.certificate().getNotAfter().toInstant());
-    return true;
   }
 
   private void renewTlsIfDueQuietly() {
