@@ -22,8 +22,10 @@ import picocli.CommandLine.Spec;
     description = {
         "Run the whole story in a temporary directory and narrate each step: create a CA, issue a",
         "server and a client certificate (one from an openssl CSR), check them with openssl,",
-        "revoke one, publish the CRL and watch openssl refuse the revoked certificate, verify the",
-        "audit log. Exits 0 when every step did what it should."
+        "revoke one, publish the CRL and watch openssl refuse the revoked certificate, start",
+        "'padlock serve', enroll a device over EST (RFC 7030) with a one-time token using curl and",
+        "openssl, check it with openssl verify and OCSP, verify the audit log. Exits 0 when every",
+        "step did what it should."
     })
 final class QuickstartCommand implements Runnable {
   private final CliContext ctx;
@@ -135,8 +137,94 @@ final class QuickstartCommand implements Runnable {
       out.println("(openssl is not installed: skipping the independent checks; apt-get install openssl)");
     }
 
+    if (haveOpenssl && tool("curl", "--version")) {
+      serverStory(caArgs, root, issuing);
+    } else {
+      out.println();
+      out.println("(openssl or curl is not installed: skipping the EST enrollment; apt-get install openssl curl)");
+    }
+
     narrate("Check the audit log's hash chain");
     padlock(with(readArgs, "audit", "verify"));
+  }
+
+  /** The server part: serve in the background, a token, a device enrolling over EST with curl and openssl. */
+  private void serverStory(String[] caArgs, String root, String issuing) {
+    String[] serveArgs = with(caArgs, "serve", "--bind", "127.0.0.1", "--port", "0", "--http-port", "0");
+    narrate("Start the CA server in the background: EST and the JSON API over HTTPS, CRL and OCSP over HTTP");
+    out.println("$ padlock " + display(serveArgs) + " &");
+    CommandLine serve = PadlockCli.newCommandLine(ctx);
+    ServeCommand command = serve.parseArgs(serveArgs).subcommand().commandSpec().commandLine().getCommand();
+    try (dev.padlock.server.PadlockServer server = command.start()) {
+      String https = "https://localhost:" + server.httpsPort();
+      String http = "http://127.0.0.1:" + server.httpPort();
+      out.println("  listening: " + https + " (EST, API), " + http + " (CRL, OCSP)");
+
+      narrate("Create a one-time enrollment token for device dev-42 (the CLI works while the server runs)");
+      String created = padlock(with(caArgs, "token", "create", "--profile", "device", "--cn", "dev-42", "--ttl", "10m"));
+      String[] lines = created.strip().split("\n");
+      String token = lines[lines.length - 1].strip();
+
+      narrate("The device makes a key and a CSR with openssl and enrolls over EST with curl (token = Basic password)");
+      expectOk(sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout dev-42.key"
+          + " -subj /CN=dev-42 -outform DER 2>/dev/null | base64 -w0 > dev-42.csr.b64"));
+      expectOk(sh("curl -sS --fail --cacert ca/root.pem -u dev-42:" + token
+          + " -H 'Content-Type: application/pkcs10' -H 'Content-Transfer-Encoding: base64' --data-binary @dev-42.csr.b64 "
+          + https + "/.well-known/est/simpleenroll | base64 -d | openssl pkcs7 -inform DER -print_certs > dev-42.pem"));
+
+      narrate("openssl verifies the device's certificate, and the OCSP responder says it is good");
+      expectOk(openssl("verify", "-purpose", "sslclient", "-CAfile", root, "-untrusted", issuing, file("dev-42.pem")));
+      Result ocsp = expectOk(openssl("ocsp", "-issuer", issuing, "-cert", file("dev-42.pem"), "-url", http + "/ocsp",
+          "-CAfile", file("ca-chain.pem")));
+      if (!ocsp.output.contains(": good") || !ocsp.output.contains("Response verify OK")) {
+        throw fail("the OCSP responder did not vouch for the device's certificate");
+      }
+
+      narrate("The token is spent: using it again is refused");
+      Result again = sh("curl -sS -o /dev/null -w '%{http_code}' --cacert ca/root.pem -u dev-42:" + token
+          + " -H 'Content-Type: application/pkcs10' --data-binary @dev-42.csr.b64 " + https
+          + "/.well-known/est/simpleenroll");
+      if (!again.output.strip().equals("401")) {
+        throw fail("a spent token was not refused (HTTP " + again.output.strip() + ")");
+      }
+      out.println("  (refused with 401, as it should be)");
+      out.println("$ kill %1   # the server stops cleanly");
+    }
+  }
+
+  private boolean tool(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** A shell pipeline of the peers (curl, openssl, base64), shown as typed. */
+  private Result sh(String script) {
+    out.println("$ " + script.replace(work.toString(), "$Q"));
+    out.flush();
+    try {
+      Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", script).directory(work.toFile())
+          .redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw fail("'" + script + "' did not finish");
+      }
+      return new Result(p.exitValue(), output);
+    } catch (IOException e) {
+      return new Result(127, "bash not found");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw fail("interrupted");
+    }
   }
 
   private void narrate(String text) {
@@ -154,7 +242,7 @@ final class QuickstartCommand implements Runnable {
     List<String> all = new ArrayList<>();
     int i = 0;
     all.add(args[i++]);
-    if (args[0].equals("audit")) {
+    if (args[0].equals("audit") || args[0].equals("token")) {
       all.add(args[i++]);
     }
     all.addAll(List.of(common));
@@ -162,11 +250,30 @@ final class QuickstartCommand implements Runnable {
     return all.toArray(String[]::new);
   }
 
-  private void padlock(String[] args) {
+  /** Runs a padlock command, shows its output indented, and returns what it printed on stdout. */
+  private String padlock(String[] args) {
     out.println("$ padlock " + display(args));
     out.flush();
     CommandLine cl = PadlockCli.newCommandLine(ctx);
-    cl.setOut(indented(out));
+    java.io.StringWriter captured = new java.io.StringWriter();
+    PrintWriter shown = indented(out);
+    cl.setOut(new PrintWriter(new java.io.Writer() {
+      @Override
+      public void write(char[] buf, int off, int len) {
+        captured.write(buf, off, len);
+        shown.write(buf, off, len);
+      }
+
+      @Override
+      public void flush() {
+        shown.flush();
+      }
+
+      @Override
+      public void close() {
+        flush();
+      }
+    }, true));
     cl.setErr(indented(spec.commandLine().getErr()));
     int code = cl.execute(args);
     cl.getOut().flush();
@@ -174,6 +281,7 @@ final class QuickstartCommand implements Runnable {
     if (code != 0) {
       throw fail("'padlock " + args[0] + "' exited " + code);
     }
+    return captured.toString();
   }
 
   private String display(String[] args) {
