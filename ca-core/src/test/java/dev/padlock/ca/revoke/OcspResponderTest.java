@@ -1,0 +1,106 @@
+package dev.padlock.ca.revoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.padlock.ca.CertificateAuthority;
+import dev.padlock.ca.SerialNumber;
+import dev.padlock.ca.issue.CertificateTemplate;
+import dev.padlock.ca.issue.IssueRequest;
+import dev.padlock.ca.issue.IssuedCertificate;
+import dev.padlock.ca.pem.Pem;
+import dev.padlock.ca.sign.EncryptedKeyFile;
+import dev.padlock.ca.sign.KeyAlgorithm;
+import dev.padlock.ca.sign.SoftwareCaSigner;
+import dev.padlock.ca.testing.MutableClock;
+import dev.padlock.ca.testing.Openssl;
+import dev.padlock.ca.testing.TestCa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OCSP responder without a server: requests made and responses judged by openssl. */
+class OcspResponderTest {
+  @TempDir Path tmp;
+  MutableClock clock;
+  CertificateAuthority ca;
+  Path dir;
+
+  @BeforeEach
+  void open() {
+    clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    dir = tmp.resolve("ca");
+    TestCa.init(dir, clock);
+    ca = TestCa.open(dir, clock);
+  }
+
+  @AfterEach
+  void close() {
+    ca.close();
+  }
+
+  private Path leaf(String cn) throws Exception {
+    IssuedCertificate issued = ca.issue(IssueRequest.builder("client").commonName(cn).build());
+    Path file = tmp.resolve(cn + ".pem");
+    Files.writeString(file, Pem.certificate(issued.certificate()));
+    return file;
+  }
+
+  private String ask(OcspResponder responder, Path cert, boolean nonce) throws Exception {
+    Openssl.run(tmp, "ocsp", "-issuer", dir.resolve("issuing.pem").toString(), "-cert", cert.toString(),
+        "-reqout", "req.der", nonce ? "-nonce" : "-no_nonce").assertOk();
+    Files.write(tmp.resolve("resp.der"), responder.respond(Files.readAllBytes(tmp.resolve("req.der"))));
+    Files.writeString(tmp.resolve("trust.pem"), Files.readString(dir.resolve("root.pem"))
+        + Files.readString(dir.resolve("issuing.pem")));
+    // -reqin: openssl checks the response's nonce against the request's
+    return Openssl.run(tmp, "ocsp", "-reqin", "req.der", "-respin", "resp.der", "-CAfile", "trust.pem",
+        "-resp_text").output();
+  }
+
+  @Test
+  void answersFromTheStoreSignedByTheIssuingCa() throws Exception {
+    Path cert = leaf("a");
+    OcspResponder responder = ca.ocspResponder();
+    assertThat(ask(responder, cert, true)).contains("Response verify OK").contains("Cert Status: good");
+    ca.revoke(new SerialNumber(Pem.readCertificate(Files.readAllBytes(cert), "a").getSerialNumber()).hex(),
+        RevocationReason.CESSATION_OF_OPERATION, "test");
+    assertThat(ask(responder, cert, true)).contains("Response verify OK").contains("Cert Status: revoked")
+        .contains("Revocation Reason: cessationOfOperation");
+  }
+
+  @Test
+  void aDelegatedResponderWithEkuOcspSigningIsAccepted() throws Exception {
+    Path cert = leaf("b");
+    X509CertificateHolder issuing = ca.issuingCertificate();
+    SoftwareCaSigner issuingSigner = new SoftwareCaSigner(issuing,
+        EncryptedKeyFile.read(dir.resolve("issuing.key"), TestCa.PASSPHRASE.toCharArray()));
+    KeyPair responderKey = KeyAlgorithm.EC_P256.generate(new SecureRandom());
+    Instant now = clock.instant();
+    X509CertificateHolder responderCert = CertificateTemplate.leaf(issuing, SerialNumber.random(new SecureRandom()),
+        new X500Name("CN=Test OCSP Responder"), SubjectPublicKeyInfo.getInstance(responderKey.getPublic().getEncoded()),
+        false, now.minusSeconds(60), now.plus(Duration.ofDays(7)), KeyPurposeId.id_kp_OCSPSigning, List.of(),
+        Optional.empty()).sign(issuingSigner);
+    OcspResponder delegated = ca.ocspResponder(new SoftwareCaSigner(responderCert, responderKey.getPrivate()));
+    String out = ask(delegated, cert, true);
+    assertThat(out).contains("Response verify OK").contains("Cert Status: good").contains("Test OCSP Responder");
+  }
+
+  @Test
+  void garbageIsAMalformedRequest() throws Exception {
+    byte[] resp = ca.ocspResponder().respond(new byte[] {0x30, 0x03, 0x02, 0x01});
+    assertThat(new org.bouncycastle.cert.ocsp.OCSPResp(resp).getStatus())
+        .isEqualTo(org.bouncycastle.cert.ocsp.OCSPRespBuilder.MALFORMED_REQUEST);
+  }
+}
