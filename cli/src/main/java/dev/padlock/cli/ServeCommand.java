@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "serve", sortOptions = false,
+@Command(name = "serve", header = "Run the CA server: EST and the JSON API over HTTPS; CRL, OCSP over HTTP.", sortOptions = false,
     description = {
         "Run the CA as a server until stopped (Ctrl-C or SIGTERM stop it cleanly).",
         "HTTPS (--port): EST (RFC 7030) under /.well-known/est/ and the JSON API under /api/v1",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "token", sortOptions = false,
+@Command(name = "token", header = "Create one-time enrollment tokens.", sortOptions = false,
     description = {"Enrollment tokens: one-time passwords for enrolling a device or service over EST or the API."},
     subcommands = {TokenCommand.Create.class})
 final class TokenCommand implements Runnable {
@@ -27,7 +27,7 @@ final class TokenCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "create", sortOptions = false,
+  @Command(name = "create", header = "Create a one-time enrollment token for one certificate.", sortOptions = false,
       description = {
           "Create a one-time enrollment token for one certificate of PROFILE for NAME (and the",
           "--san names, or a subset of them). Only its hash is stored: the token is printed once,",
