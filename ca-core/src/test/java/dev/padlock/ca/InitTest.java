@@ -115,8 +115,9 @@ class InitTest {
       assertThatThrownBy(() -> ca.issue(IssueRequest.builder("client").commonName("x").build()))
           .isInstanceOfSatisfying(PadlockException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.WRONG_PASSPHRASE))
           .hasMessageEndingWith("wrong passphrase");
-      assertThat(ca.verifyAudit().entries()).isEqualTo(1); // only init
-      assertThat(ca.list(dev.padlock.ca.store.CertificateQuery.all(clock.instant(), 10))).isEmpty();
+      assertThat(ca.verifyAudit().entries()).isEqualTo(2); // only init and the admin certificate it issued
+      assertThat(ca.list(dev.padlock.ca.store.CertificateQuery.all(clock.instant(), 10)))
+          .extracting(r -> r.commonName()).containsExactly("padlock-admin");
     }
   }
 

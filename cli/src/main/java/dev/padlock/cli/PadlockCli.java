@@ -16,6 +16,7 @@ import picocli.CommandLine.ParseResult;
 @Command(
     name = "padlock",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand gets --help and --version
     versionProvider = PadlockCli.Version.class,
     description = {
         "A certificate authority and mutual-TLS toolkit.",

@@ -95,7 +95,7 @@ class IssueRevokeEndToEndTest {
     Openssl.run(tmp, "verify", "-CAfile", root, "-untrusted", "chain.pem", "api.pem").assertOk();
     Cli.Result audit = cli.run("audit", "verify");
     assertThat(audit.exit()).isZero();
-    assertThat(audit.out()).contains("Audit log intact: 5 entries"); // init, 3 issues, 1 revoke
+    assertThat(audit.out()).contains("Audit log intact: 6 entries"); // init, admin cert, 3 issues, 1 revoke
   }
 
   private static long crlNumber(Path dir, String der) {
