@@ -66,6 +66,7 @@ public final class PadlockCli implements Runnable {
     cl.setExecutionExceptionHandler(PadlockCli::handleFailure);
     cl.setParameterExceptionHandler(PadlockCli::handleUsageError);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setUsageHelpWidth(100);
     return cl;
   }
 
