@@ -76,6 +76,11 @@ public final class PeerVerifier {
     return revocation;
   }
 
+  @Override
+  public String toString() {
+    return bundle.toString();
+  }
+
   /**
    * Verifies a chain as sent by a peer (leaf first).
    *
