@@ -10,6 +10,10 @@ public final class ExitCodes {
   public static final int INVALID_INPUT = 2;
   /** Refused by policy or by state (already revoked, unknown serial, a handshake refused). */
   public static final int REFUSED = 3;
+  /** The CA could not be reached; nothing was changed (renew: the current certificate is still valid). */
+  public static final int UNAVAILABLE = 4;
+  /** renew: the certificate expired while the CA stayed unreachable; enroll again with a new token. */
+  public static final int EXPIRED = 5;
 
   private ExitCodes() {}
 }

@@ -37,6 +37,8 @@ import picocli.CommandLine.ParseResult;
         AuditCommand.class,
         ServeCommand.class,
         TokenCommand.class,
+        EnrollCommand.class,
+        RenewCommand.class,
         TestPkiCommand.class,
         CommandLine.HelpCommand.class,
     })

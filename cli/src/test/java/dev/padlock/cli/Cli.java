@@ -20,11 +20,20 @@ final class Cli {
   private final Clock clock;
   private final Map<String, String> env = new HashMap<>();
   private final Path home;
+  private final CliContext context;
 
   Cli(Clock clock, Path home) {
     this.clock = clock;
     this.home = home;
+    this.context = null;
     env.put("USER", "tester");
+  }
+
+  /** Runs with exactly this context (its own environment, sleeper…). */
+  Cli(Clock clock, Path home, CliContext context) {
+    this.clock = clock;
+    this.home = home;
+    this.context = context;
   }
 
   Cli env(String name, String value) {
@@ -39,7 +48,7 @@ final class Cli {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = PadlockCli.newCommandLine(new CliContext(clock, env, home, null));
+    CommandLine cl = PadlockCli.newCommandLine(context != null ? context : new CliContext(clock, env, home, null));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);
