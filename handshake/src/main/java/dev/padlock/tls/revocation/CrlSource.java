@@ -208,7 +208,8 @@ public final class CrlSource {
       HttpClient client;
       synchronized (this) {
         if (http == null) {
-          http = HttpClient.newBuilder().connectTimeout(httpTimeout)
+          http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(httpTimeout)
               .followRedirects(HttpClient.Redirect.NORMAL).build();
         }
         client = http;

@@ -208,7 +208,8 @@ final class OcspChecker {
   private byte[] post(URI url, byte[] request) throws IOException {
     HttpClient client = http;
     if (client == null) {
-      client = HttpClient.newBuilder().connectTimeout(httpTimeout).build();
+      client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(httpTimeout).build();
       http = client;
     }
     try {

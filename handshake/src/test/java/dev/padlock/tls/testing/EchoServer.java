@@ -29,8 +29,14 @@ public final class EchoServer implements AutoCloseable {
   private final AtomicInteger served = new AtomicInteger();
 
   public EchoServer(MutualTls tls) throws IOException {
+    this(tls, 0);
+  }
+
+  /** A server on a given loopback port (0: any free one). */
+  public EchoServer(MutualTls tls, int port) throws IOException {
     socket = (SSLServerSocket) tls.sslContext().getServerSocketFactory().createServerSocket();
-    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    socket.setReuseAddress(true);
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     pool.execute(this::acceptLoop);
   }
 

@@ -282,6 +282,11 @@ public final class TestPki {
     public Path writePem(Path file) {
       return TestPki.writePem(file, certificate);
     }
+
+    /** Writes this CA's private key as unencrypted PKCS#8 PEM (for openssl ocsp and the like). */
+    public Path writeKeyPem(Path file) {
+      return TestPki.writeKey(file, privateKey);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -478,12 +483,7 @@ public final class TestPki {
 
     /** Writes the private key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"). */
     public Path writeKeyPem(Path file) {
-      try {
-        return writePem(file, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(
-            keyPair.getPrivate(), null));
-      } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
-        throw new IllegalStateException(e);
-      }
+      return writeKey(file, keyPair);
     }
 
     /** Writes key and chain as a PKCS#12 file with the given password and alias "padlock". */
@@ -632,6 +632,41 @@ public final class TestPki {
   public static Path writePem(Path file, Object... objects) {
     try {
       Files.writeString(file, pem(objects), StandardCharsets.US_ASCII);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a private key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"). */
+  public static Path writeKey(Path file, PrivateKey key) {
+    try {
+      return writePem(file, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Writes a private key as PKCS#8 PEM, with the public key inside for EC keys (RFC 5915): the JDK
+   * leaves it out, and GnuTLS 3.7 cannot load such a key.
+   */
+  public static Path writeKey(Path file, KeyPair keyPair) {
+    if (!(keyPair.getPrivate() instanceof java.security.interfaces.ECPrivateKey ec)) {
+      return writeKey(file, keyPair.getPrivate());
+    }
+    try {
+      org.bouncycastle.asn1.pkcs.PrivateKeyInfo jdk =
+          org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(ec.getEncoded());
+      org.bouncycastle.asn1.x509.SubjectPublicKeyInfo pub =
+          org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+              keyPair.getPublic().getEncoded());
+      org.bouncycastle.asn1.sec.ECPrivateKey withPublic = new org.bouncycastle.asn1.sec.ECPrivateKey(
+          ec.getParams().getOrder().bitLength(), ec.getS(), pub.getPublicKeyData(), null);
+      org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(
+          jdk.getPrivateKeyAlgorithm(), withPublic);
+      Files.writeString(file, pem(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY",
+          info.getEncoded())), StandardCharsets.US_ASCII);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
