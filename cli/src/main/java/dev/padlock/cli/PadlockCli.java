@@ -40,6 +40,7 @@ import picocli.CommandLine.ParseResult;
         EnrollCommand.class,
         RenewCommand.class,
         TestPkiCommand.class,
+        TraceCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class PadlockCli implements Runnable {
