@@ -1,0 +1,114 @@
+package dev.padlock.bench;
+
+import dev.padlock.ca.CertificateAuthority;
+import dev.padlock.ca.Fingerprints;
+import dev.padlock.ca.SerialNumber;
+import dev.padlock.ca.audit.AuditChain;
+import dev.padlock.ca.audit.AuditEvent;
+import dev.padlock.ca.issue.CertificateTemplate;
+import dev.padlock.ca.issue.CsrCheck;
+import dev.padlock.ca.issue.IssueRequest;
+import dev.padlock.ca.issue.IssuedCertificate;
+import dev.padlock.ca.issue.SubjectAltName;
+import dev.padlock.ca.sign.SoftwareCaSigner;
+import dev.padlock.ca.store.CertificateRecord;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * In-process issuance from CSRs through {@code CertificateAuthority.issue}, persisted in the CA's H2 store
+ * with its audit entry; and the parts it is made of, each timed alone in the same JVM, so the time per
+ * certificate can be split without guessing.
+ */
+final class IssueBench {
+  private IssueBench() {}
+
+  /** Creates the CA, times opening and unlocking it, and returns it open and unlocked. */
+  static CertificateAuthority open(Plan plan, Report report, Path work) throws java.io.IOException {
+    report.section("CA start-up costs (once per process: every CLI command pays them)");
+    Path dir = work.resolve("issue-ca");
+    BenchCa.init(dir);
+    report.measured("ca_open_ms", Harness.millisEach(0, Math.max(1, plan.breakdownRuns()), () -> {
+      try (CertificateAuthority ca = BenchCa.open(dir)) {
+        return ca.config();
+      }
+    }), "ms", "CertificateAuthority.open: Hikari pool, Flyway validate, config, certificates");
+    CertificateAuthority ca = BenchCa.open(dir);
+    report.measured("ca_unlock_ms", Harness.millisEach(0, 1, () -> {
+      ca.unlock();
+      return ca;
+    }), "ms", "decrypt the issuing key: PBKDF2-HMAC-SHA256, 600k iterations");
+    return ca;
+  }
+
+  static Harness.Workload workload(CertificateAuthority ca, Csrs csrs, int threads) {
+    AtomicInteger next = new AtomicInteger();
+    return new Harness.Workload("issue", threads, t -> () -> ca.issue(request(csrs.get(next.getAndIncrement()))));
+  }
+
+  static IssueRequest request(PKCS10CertificationRequest csr) {
+    return IssueRequest.builder("server").csr(csr).requester("bench").build();
+  }
+
+  /** Each part of issuance alone, in microseconds per certificate, and what is left over. */
+  static void breakdown(Plan plan, Report report, CertificateAuthority ca, Csrs csrs, Stats issue) throws Exception {
+    report.section("issue, part by part (1 thread, microseconds per certificate)");
+    int runs = plan.breakdownRuns();
+    double total = report.measured("issue_us", issue.reciprocal().times(1e6), "us", "issue_per_s as time per op")
+        .median();
+    AtomicInteger next = new AtomicInteger();
+    double pop = perOp(report, "issue_part_pop_verify_us", plan, runs,
+        () -> CsrCheck.verify(csrs.get(next.getAndIncrement())), "CsrCheck.verify: PoP + CSR checks");
+
+    SoftwareCaSigner signer = BenchCa.signer(ca);
+    IssuedCertificate sample = ca.issue(request(csrs.get(0)));
+    CsrCheck.Verified v = CsrCheck.verify(csrs.get(0));
+    X500Name subject = new X500Name("CN=" + v.commonName().orElseThrow());
+    List<SubjectAltName> sans = v.sans();
+    SecureRandom random = new SecureRandom();
+    double sign = perOp(report, "issue_part_sign_us", plan, runs, () -> {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      return CertificateTemplate.leaf(ca.issuingCertificate(), SerialNumber.random(random), subject, v.publicKey(),
+          false, now, now.plus(30, ChronoUnit.DAYS), KeyPurposeId.id_kp_serverAuth, sans,
+          Optional.of(BenchCa.BASE_URL)).sign(signer).getEncoded();
+    }, "CertificateTemplate.leaf(...).sign(signer) + DER: build, sign, encode");
+
+    byte[] der = sample.certificate().getEncoded();
+    double store = perOp(report, "issue_part_store_us", plan, runs, () -> {
+      CertificateRecord r = record(sample.record(), SerialNumber.random(random), der, random);
+      ca.store().recordIssued(r, new AuditEvent(r.issuedAt(), "issue", r.serial().hex(), "bench", "profile=server"));
+      return r;
+    }, "store.recordIssued: serial check, INSERT, audit append, commit");
+
+    AuditEvent event = new AuditEvent(Instant.now(), "issue", "0A", "bench", "profile=server cn=svc-1.bench.test");
+    perOp(report, "issue_part_audit_hash_us", plan, runs, () -> AuditChain.hash(42, event, AuditChain.GENESIS),
+        "AuditChain.hash alone (inside the store part)");
+    perOp(report, "issue_part_fingerprint_us", plan, runs, () -> Fingerprints.sha256(der),
+        "SHA-256 fingerprint of the DER");
+    report.measured("issue_part_rest_us", Stats.single(total - pop - sign - store), "us",
+        "issue_us minus the three parts (not interleaved: noisy under load)");
+  }
+
+  private static double perOp(Report report, String key, Plan plan, int runs, Harness.Op op, String note) {
+    Stats rate = Harness.throughput(1, plan.window(), plan.warmups(), runs, t -> op);
+    return report.measured(key, rate.reciprocal().times(1e6), "us", note).median();
+  }
+
+  /** A copy of {@code r} under a new serial and a unique fingerprint (the column is unique). */
+  private static CertificateRecord record(CertificateRecord r, SerialNumber serial, byte[] der, SecureRandom random) {
+    byte[] fp = new byte[32];
+    random.nextBytes(fp);
+    return new CertificateRecord(serial, r.subject(), r.commonName(), r.sans(), r.profile(), r.keyType(),
+        r.notBefore(), r.notAfter(), r.issuedAt(), HexFormat.of().formatHex(fp), der, r.requester(),
+        Optional.empty());
+  }
+}

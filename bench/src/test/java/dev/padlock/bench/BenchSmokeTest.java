@@ -1,0 +1,47 @@
+package dev.padlock.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the instrument compiling and working: the whole harness at a tiny size (peers off). It asserts
+ * that every figure is there and finite, never how fast anything is.
+ */
+class BenchSmokeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void tinyRunReportsEveryFigureAndWritesJson() throws Exception {
+    Report report = Bench.run(Plan.tiny(), tmp.resolve("work"), new LinkedHashSet<>(Bench.SECTIONS));
+
+    for (String key : List.of("limit_sign_per_s", "limit_verify_per_s", "limit_issue_per_s", "issue_per_s",
+        "issue_per_s_2t", "issue_vs_limit", "issue_vs_limit_2t", "issue_part_pop_verify_us", "issue_part_sign_us",
+        "issue_part_store_us", "revoke_ms_at_0", "revoke_ms_at_500", "crl_build_vs_bare", "lookup_p99_ms_2k",
+        "list_p99_ms_2k", "list_name_p99_ms_2k")) {
+      assertThat(report.figure(key)).as(key).isPresent();
+      assertThat(report.value(key)).as(key).isFinite().isPositive();
+    }
+    assertThat(report.figure("est_per_s").orElseThrow().note()).startsWith("not yet: needs issue 3");
+    assertThat(report.figure("cfssl_per_s").orElseThrow().note()).startsWith("skipped:");
+
+    Path json = tmp.resolve("results.json");
+    report.writeJson(json);
+    String text = Files.readString(json);
+    assertThat(text).contains("\"issue_vs_limit\": {", "\"target\": \">= 0.9\"", "\"est_per_s\": {");
+    assertThat(text.chars().filter(c -> c == '{').count()).isEqualTo(text.chars().filter(c -> c == '}').count());
+
+    ByteArrayOutputStream table = new ByteArrayOutputStream();
+    report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
+    assertThat(table.toString(StandardCharsets.UTF_8)).contains("issue_vs_limit", "target >= 0.900",
+        "not yet: needs issue 4");
+  }
+}
