@@ -4,29 +4,18 @@ import dev.padlock.tls.RevocationSource;
 import dev.padlock.tls.TlsIdentity;
 import dev.padlock.tls.TrustBundle;
 import dev.padlock.tls.internal.CertNames;
-import dev.padlock.tls.trace.HandshakeTrace.Direction;
-import dev.padlock.tls.trace.HandshakeTrace.Negotiated;
 import dev.padlock.tls.trace.HandshakeTrace.Outcome;
-import dev.padlock.tls.trace.HandshakeTrace.PeerCertificate;
 import dev.padlock.tls.trace.HandshakeTrace.Step;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
@@ -119,113 +108,17 @@ public final class HandshakeTracer {
       Outcome outcome;
       try {
         protocol.connect(client);
-        outcome = afterHandshake(protocol);
+        outcome = Outcomes.afterHandshake(protocol, timeout);
       } catch (IOException | RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "traced handshake with " + host + ":" + port + " failed", e);
-        outcome = failure(e, client, recording);
+        outcome = Outcomes.failure(e, client, recording, timeout);
       }
       boolean tls13 = client.serverVersion != null && TlsUtils.isTLSv13(client.serverVersion);
       List<Step> steps = recording.steps(tls13);
       return new HandshakeTrace(host, port, Optional.ofNullable(sni), recording.start(), steps,
-          Recording.roundTrips(steps), negotiated(client, steps), peerChain(client),
+          Recording.roundTrips(steps), Outcomes.negotiated(client, steps), Outcomes.peerChain(client),
           Optional.ofNullable(client.verdict), outcome);
     }
-  }
-
-  private Outcome afterHandshake(TracingClientProtocol protocol) {
-    try {
-      protocol.sendCloseNotify();
-      InputStream in = protocol.getInputStream();
-      byte[] buf = new byte[4096];
-      while (in.read(buf) >= 0) {
-        // Application data the server sends anyway shows up as steps; we only wait for its close.
-      }
-      return new Outcome(true, "handshake completed");
-    } catch (TlsFatalAlertReceived e) {
-      return new Outcome(false, "server refused the handshake after our Finished: alert "
-          + TlsNames.alertDescription(e.getAlertDescription()));
-    } catch (SocketTimeoutException e) {
-      return new Outcome(true, "handshake completed (the server did not close the connection within "
-          + timeout.toMillis() + " ms of our close_notify)");
-    } catch (EOFException e) { // TlsNoCloseNotifyException included
-      return new Outcome(true,
-          "handshake completed (the server closed the connection without close_notify)");
-    } catch (IOException e) {
-      return new Outcome(false, "after the handshake: " + e.getMessage());
-    }
-  }
-
-  private Outcome failure(Exception e, TracingClient client, Recording recording) {
-    byte[] notTls = recording.firstBytesIfNotTls();
-    if (notTls != null) {
-      return new Outcome(false, "not TLS: the server answered with bytes "
-          + HexFormat.ofDelimiter(" ").formatHex(notTls) + " (\""
-          + printable(notTls) + "\")");
-    }
-    if (e instanceof TlsFatalAlertReceived r) {
-      return new Outcome(false,
-          "server refused the handshake: alert " + TlsNames.alertDescription(r.getAlertDescription()));
-    }
-    if (client.verdict != null && !client.verdict.trusted()) {
-      return new Outcome(false, "server certificate not trusted: " + client.verdict.detail());
-    }
-    if (e instanceof TlsFatalAlert a) {
-      String why = client.alertRaisedMessage != null ? ": " + client.alertRaisedMessage : "";
-      return new Outcome(false, "we aborted the handshake with alert "
-          + TlsNames.alertDescription(a.getAlertDescription()) + why);
-    }
-    if (e instanceof SocketTimeoutException) {
-      return new Outcome(false, "timed out after " + timeout.toMillis() + " ms waiting for the server");
-    }
-    if (e instanceof EOFException) { // TlsNoCloseNotifyException included
-      return new Outcome(false, "the server closed the connection during the handshake");
-    }
-    return new Outcome(false, "handshake failed: " + e);
-  }
-
-  private static Negotiated negotiated(TracingClient client, List<Step> steps) {
-    Optional<String> group = fieldOf(steps, Direction.SERVER_TO_CLIENT, "ServerHello", "group")
-        .or(() -> fieldOf(steps, Direction.SERVER_TO_CLIENT, "ServerKeyExchange", "group"));
-    Optional<String> signature =
-        fieldOf(steps, Direction.SERVER_TO_CLIENT, "CertificateVerify", "signature_algorithm")
-            .or(() -> fieldOf(steps, Direction.SERVER_TO_CLIENT, "ServerKeyExchange",
-                "signature_algorithm"));
-    Optional<String> sessionId = client.sessionId == null || client.sessionId.length == 0
-        ? Optional.empty() : Optional.of(HexFormat.of().formatHex(client.sessionId));
-    return new Negotiated(
-        Optional.ofNullable(client.serverVersion).map(TlsNames::version),
-        Optional.ofNullable(client.cipherSuite).map(TlsNames::cipherSuite),
-        group, signature, Optional.ofNullable(client.alpn), sessionId,
-        Optional.ofNullable(client.clientCertificateSent),
-        Optional.ofNullable(client.extendedMasterSecret));
-  }
-
-  private static Optional<String> fieldOf(List<Step> steps, Direction direction, String message,
-      String field) {
-    return steps.stream()
-        .filter(s -> s.direction() == direction && s.message().equals(message))
-        .flatMap(s -> s.field(field).stream())
-        .map(HandshakeTrace.Field::text)
-        .reduce((first, later) -> later);
-  }
-
-  private static List<PeerCertificate> peerChain(TracingClient client) {
-    List<PeerCertificate> out = new ArrayList<>();
-    for (X509Certificate c : client.serverChain) {
-      out.add(new PeerCertificate(c.getSubjectX500Principal().getName(),
-          c.getIssuerX500Principal().getName(), dev.padlock.tls.diagnose.CertificateSummary.sans(c),
-          c.getSerialNumber(), c.getNotBefore().toInstant(), c.getNotAfter().toInstant(),
-          client.revocationNotes.getOrDefault(c, "not checked")));
-    }
-    return out;
-  }
-
-  private static String printable(byte[] bytes) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : new String(bytes, StandardCharsets.ISO_8859_1).toCharArray()) {
-      sb.append(c >= 0x20 && c < 0x7f ? c : '.');
-    }
-    return sb.toString();
   }
 
   /** Configures a tracer. Every setting has a safe default. */

@@ -3,6 +3,7 @@ package dev.padlock.tls.trace;
 import dev.padlock.tls.trace.HandshakeTrace.Field;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ final class MessageDecoder {
     Vector<?> serverNames = TlsExtensionsUtils.getServerNameExtensionClient(ext);
     if (serverNames != null) {
       for (Object o : serverNames) {
-        names.add(new String(((ServerName) o).getNameData(), java.nio.charset.StandardCharsets.US_ASCII));
+        names.add(new String(((ServerName) o).getNameData(), StandardCharsets.US_ASCII));
       }
     }
     fields.add(Field.of("server_name", names));

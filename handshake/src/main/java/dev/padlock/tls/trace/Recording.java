@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -160,7 +161,7 @@ final class Recording {
         break;
       }
       short msgType = (short) (all[pos] & 0xff);
-      byte[] body = java.util.Arrays.copyOfRange(all, pos + 4, pos + 4 + length);
+      byte[] body = Arrays.copyOfRange(all, pos + 4, pos + 4 + length);
       MessageDecoder.Decoded d = decoder.decode(msgType, body);
       add(direction, d.name(), 4 + length, carrier, d.fields());
       pos += 4 + length;

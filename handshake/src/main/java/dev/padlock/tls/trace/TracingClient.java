@@ -1,6 +1,7 @@
 package dev.padlock.tls.trace;
 
 import dev.padlock.tls.TlsIdentity;
+import dev.padlock.tls.diagnose.FailureCause;
 import dev.padlock.tls.trace.HandshakeTrace.ChainVerdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,21 +12,18 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.NameType;
-import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.ProtocolName;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.ServerName;
-import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
@@ -44,36 +42,6 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  * CertificateRequest with. It records what the stack tells it along the way.
  */
 final class TracingClient extends DefaultTlsClient {
-  private static final int[] TLS13_SUITES = {
-      CipherSuite.TLS_AES_128_GCM_SHA256,
-      CipherSuite.TLS_AES_256_GCM_SHA384,
-      CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-  };
-  private static final int[] TLS12_SUITES = {
-      CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-      CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-      CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-      CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-      CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-      CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-  };
-  private static final List<SignatureAndHashAlgorithm> SIGNATURE_ALGORITHMS = List.of(
-      SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa),
-      SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha384, SignatureAlgorithm.ecdsa),
-      SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha512, SignatureAlgorithm.ecdsa),
-      SignatureAndHashAlgorithm.ed25519,
-      SignatureAndHashAlgorithm.ed448,
-      SignatureAndHashAlgorithm.rsa_pss_rsae_sha256,
-      SignatureAndHashAlgorithm.rsa_pss_rsae_sha384,
-      SignatureAndHashAlgorithm.rsa_pss_rsae_sha512,
-      SignatureAndHashAlgorithm.rsa_pss_pss_sha256,
-      SignatureAndHashAlgorithm.rsa_pss_pss_sha384,
-      SignatureAndHashAlgorithm.rsa_pss_pss_sha512,
-      SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.rsa),
-      SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha384, SignatureAlgorithm.rsa),
-      SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha512, SignatureAlgorithm.rsa));
-  private static final int[] GROUPS = {NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1};
-
   private final JcaTlsCrypto jcaCrypto;
   private final HandshakeTracer.Offer offer;
   private final String serverName;
@@ -92,7 +60,7 @@ final class TracingClient extends DefaultTlsClient {
   Boolean extendedMasterSecret;
   final List<X509Certificate> serverChain = new ArrayList<>();
   ChainVerdict verdict;
-  java.util.Map<X509Certificate, String> revocationNotes = java.util.Map.of();
+  Map<X509Certificate, String> revocationNotes = Map.of();
   String clientCertificateSent;
   String clientCertificateNote;
   String alertRaised;
@@ -128,18 +96,13 @@ final class TracingClient extends DefaultTlsClient {
 
   @Override
   protected int[] getSupportedCipherSuites() {
-    int[] suites = switch (offer) {
-      case TLS_1_3_AND_1_2 -> concat(TLS13_SUITES, TLS12_SUITES);
-      case TLS_1_3_ONLY -> TLS13_SUITES;
-      case TLS_1_2_ONLY -> TLS12_SUITES;
-    };
-    return TlsUtils.getSupportedCipherSuites(getCrypto(), suites);
+    return TlsUtils.getSupportedCipherSuites(getCrypto(), ClientOffer.cipherSuites(offer));
   }
 
   @Override
   protected Vector<Integer> getSupportedGroups(@SuppressWarnings("rawtypes") Vector namedGroupRoles) {
     Vector<Integer> groups = new Vector<>();
-    for (int g : GROUPS) {
+    for (int g : ClientOffer.GROUPS) {
       if (getCrypto().hasNamedGroup(g)) {
         groups.add(g);
       }
@@ -147,14 +110,10 @@ final class TracingClient extends DefaultTlsClient {
     return groups;
   }
 
-  /**
-   * Modern schemes only (RFC 8446 section 4.2.3 less SHA-1 and DSA); PKCS#1 v1.5 stays for TLS 1.2
-   * servers with RSA keys and for certificate signatures.
-   */
   @Override
   protected Vector<SignatureAndHashAlgorithm> getSupportedSignatureAlgorithms() {
     Vector<SignatureAndHashAlgorithm> algs = new Vector<>();
-    for (SignatureAndHashAlgorithm a : SIGNATURE_ALGORITHMS) {
+    for (SignatureAndHashAlgorithm a : ClientOffer.SIGNATURE_ALGORITHMS) {
       if (getCrypto().hasSignatureAndHashAlgorithm(a)) {
         algs.add(a);
       }
@@ -269,7 +228,7 @@ final class TracingClient extends DefaultTlsClient {
         serverChain.add(CertificateDecoding.x509(tc.getEncoded()));
       } catch (CertificateException e) {
         verdict = new ChainVerdict(false,
-            Optional.of(dev.padlock.tls.diagnose.FailureCause.PEER_CERTIFICATE_UNTRUSTED),
+            Optional.of(FailureCause.PEER_CERTIFICATE_UNTRUSTED),
             "the server sent an unreadable certificate: " + e.getMessage());
         throw new TlsFatalAlert(AlertDescription.bad_certificate, e);
       }
@@ -318,12 +277,5 @@ final class TracingClient extends DefaultTlsClient {
     clientCertificateSent = identity.certificate().getSubjectX500Principal().getName();
     return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), jcaCrypto,
         identity.privateKey(), certificate, scheme.get());
-  }
-
-  private static int[] concat(int[] a, int[] b) {
-    int[] out = new int[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }
