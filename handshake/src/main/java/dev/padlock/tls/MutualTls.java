@@ -116,6 +116,10 @@ public final class MutualTls {
       SSLContext inner = b.provider == null ? SSLContext.getInstance("TLS")
           : SSLContext.getInstance("TLS", b.provider);
       inner.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
+      if (server) {
+        inner.getServerSessionContext().setSessionTimeout(
+            (int) Math.max(1, b.sessionTimeout.toSeconds()));
+      }
       this.params = parameters(inner, b, server);
       this.sslContext = new ConfiguredSslContext(inner, params, server, reporter);
     } catch (GeneralSecurityException e) {
@@ -280,6 +284,7 @@ public final class MutualTls {
     private ReloadListener reloadListener = ReloadListener.none();
     private Duration reloadCheckInterval = Duration.ofSeconds(2);
     ClientAuth clientAuth = ClientAuth.REQUIRED;
+    Duration sessionTimeout = Duration.ofMinutes(5);
     String serverName;
 
     Builder(TlsIdentity identity) {
@@ -394,6 +399,20 @@ public final class MutualTls {
      */
     public ServerBuilder clientAuth(ClientAuth clientAuth) {
       this.clientAuth = Objects.requireNonNull(clientAuth);
+      return this;
+    }
+
+    /**
+     * How long a client may resume a TLS session. A resumed handshake carries no certificate, so
+     * the chain, revocation and policy checks of the full handshake are not repeated: a client
+     * revoked meanwhile can resume until the session times out. If unset, 5 minutes (the JDK's
+     * default is 24 hours).
+     */
+    public ServerBuilder sessionTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("session timeout must be positive: " + timeout);
+      }
+      this.sessionTimeout = timeout;
       return this;
     }
   }

@@ -137,6 +137,28 @@ class MutualTlsTest {
   }
 
   @Test
+  void bouncyCastleJsseProviderPerContextWithoutGlobalRegistration() throws Exception {
+    int providersBefore = java.security.Security.getProviders().length;
+    MutualTls bcServer = MutualTls.server(TlsIdentity.of(serverLeaf.privateKey(), serverLeaf.chain()))
+        .trust(TrustBundle.of(root.certificate())).peerPolicy(PeerPolicy.anyTrustedPeer())
+        .clock(clock).listener(refused::add)
+        .provider(new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider(
+            new org.bouncycastle.jce.provider.BouncyCastleProvider()))
+        .build();
+    try (EchoServer srv = new EchoServer(bcServer)) {
+      assertThat(talk(client(clientLeaf).sslContext(), srv.port())).endsWith("ping / TLSv1.3");
+      assertThat(talk(client(clientLeaf, MutualTls.Version.TLS_1_2).sslContext(), srv.port()))
+          .endsWith("ping / TLSv1.2");
+      assertThatThrownBy(() -> talk(client(null).sslContext(), srv.port()))
+          .isInstanceOf(java.io.IOException.class);
+    }
+    assertThat(java.security.Security.getProviders()).hasSize(providersBefore);
+    RefusedHandshake r = refused.poll(10, TimeUnit.SECONDS);
+    assertThat(r).isNotNull();
+    assertThat(r.cause()).isEqualTo(FailureCause.CLIENT_CERTIFICATE_REQUIRED);
+  }
+
+  @Test
   void defaultsAreAeadOnlyTls13And12WithClientAuthRequired() {
     MutualTls s = server(PeerPolicy.anyTrustedPeer(), RevocationSource.none());
     assertThat(s.sslParameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");

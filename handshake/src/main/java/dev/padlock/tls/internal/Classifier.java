@@ -33,6 +33,18 @@ public final class Classifier {
       return new Diagnosis(alertCause(alert.get()), "the peer sent alert " + alert.get());
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof org.bouncycastle.tls.TlsFatalAlert local
+          && !(t instanceof org.bouncycastle.tls.TlsFatalAlertReceived)) {
+        String name = org.bouncycastle.tls.AlertDescription.getName(local.getAlertDescription());
+        FailureCause c = switch (name) {
+          case "protocol_version" -> FailureCause.PROTOCOL_VERSION_MISMATCH;
+          case "certificate_required" -> FailureCause.CLIENT_CERTIFICATE_REQUIRED;
+          default -> null;
+        };
+        if (c != null) {
+          return new Diagnosis(c, "local alert " + name + ": " + local.getMessage());
+        }
+      }
       if (t instanceof ConnectException || t instanceof NoRouteToHostException
           || t instanceof UnknownHostException) {
         return new Diagnosis(FailureCause.NOTHING_LISTENING, t.toString());

@@ -112,8 +112,7 @@ public final class PadlockKeyManager extends X509ExtendedKeyManager {
       return null;
     }
     Reloadable.Version<TlsIdentity> v = identity.current(clock.instant());
-    return keyTypeMatches(v.value().privateKey().getAlgorithm(), keyType)
-        ? PREFIX + v.generation() : null;
+    return keyTypeMatches(v.value().privateKey(), keyType) ? PREFIX + v.generation() : null;
   }
 
   private TlsIdentity byAlias(String alias) {
@@ -137,10 +136,35 @@ public final class PadlockKeyManager extends X509ExtendedKeyManager {
   }
 
   /**
-   * Does a key algorithm ("EC", "RSA", "EdDSA"/"Ed25519") fit the key type the TLS stack asks for?
-   * SunJSSE asks "EC", "RSA", "RSASSA-PSS", "EdDSA"; Bouncy Castle also "ECDHE_ECDSA", "ECDHE_RSA",
-   * "Ed25519".
+   * Does a key fit the key type the TLS stack asks for? SunJSSE asks "EC", "RSA", "RSASSA-PSS",
+   * "EdDSA"; Bouncy Castle's JSSE also "EC/secp256r1" (TLS 1.3, with the curve), "ECDHE_ECDSA",
+   * "ECDHE_RSA", "Ed25519".
    */
+  static boolean keyTypeMatches(java.security.PrivateKey key, String keyType) {
+    if (keyType == null) {
+      return false;
+    }
+    int slash = keyType.indexOf('/');
+    if (slash > 0) {
+      return keyTypeMatches(key.getAlgorithm(), keyType.substring(0, slash))
+          && keyType.substring(slash + 1).equals(curveName(key));
+    }
+    return keyTypeMatches(key.getAlgorithm(), keyType);
+  }
+
+  /** The NIST prime curve of an EC key, by its field size: "secp256r1", "secp384r1", ... */
+  private static String curveName(java.security.PrivateKey key) {
+    if (key instanceof java.security.interfaces.ECKey ec) {
+      return switch (ec.getParams().getCurve().getField().getFieldSize()) {
+        case 256 -> "secp256r1";
+        case 384 -> "secp384r1";
+        case 521 -> "secp521r1";
+        default -> "unknown";
+      };
+    }
+    return "not-ec";
+  }
+
   static boolean keyTypeMatches(String keyAlgorithm, String keyType) {
     if (keyType == null) {
       return false;

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import javax.net.ssl.HandshakeCompletedListener;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -35,7 +34,9 @@ final class ReportingSslSocket extends SSLSocket {
   }
 
   private IOException report(IOException e) {
-    if (!done && e instanceof SSLException) {
+    // Any I/O failure before the handshake completed fails the handshake (Bouncy Castle's JSSE
+    // throws its TlsFatalAlert, an IOException, where the JDK throws an SSLException).
+    if (!done) {
       done = true;
       reporter.failed(e, PadlockTrustManager.peer(d));
     }
