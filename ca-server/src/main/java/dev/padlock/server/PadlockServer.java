@@ -63,7 +63,7 @@ public final class PadlockServer implements AutoCloseable {
     this.ca = ca;
     this.metrics = new Metrics();
     this.identity = new AtomicReference<>(identity);
-    this.ssl = ServerTls.factory(ServerTls.context(identity.key(), identity.chain(), ca.chain()));
+    this.ssl = ServerTls.factory(ServerTls.context(identity.key(), identity.chain(), ca.chain(), ca.clock()));
     this.https = jetty("padlock-https", ssl, httpsApplication());
     this.http = jetty("padlock-http", null, httpApplication());
     this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -159,7 +159,7 @@ public final class PadlockServer implements AutoCloseable {
     } finally {
       Arrays.fill(pw, '\0');
     }
-    var context = ServerTls.context(fresh.key(), fresh.chain(), ca.chain());
+    var context = ServerTls.context(fresh.key(), fresh.chain(), ca.chain(), ca.clock());
     try {
       ssl.reload(f -> f.setSslContext(context));
     } catch (Exception e) {

@@ -11,7 +11,6 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -35,8 +34,12 @@ final class ServerTls {
 
   private ServerTls() {}
 
-  /** An SSLContext serving {@code chain} (leaf first) with {@code key}, trusting client certificates of {@code anchors}. */
-  static SSLContext context(PrivateKey key, List<X509CertificateHolder> chain, List<X509CertificateHolder> anchors) {
+  /**
+   * An SSLContext serving {@code chain} (leaf first) with {@code key}, accepting client certificates that
+   * chain to {@code anchors} ({@link CertificateHolderTrust}: any certificate this CA issued, whatever its EKU).
+   */
+  static SSLContext context(PrivateKey key, List<X509CertificateHolder> chain, List<X509CertificateHolder> anchors,
+      java.time.Clock clock) {
     try {
       char[] pw = new char[0];
       KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -45,16 +48,9 @@ final class ServerTls {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
       kmf.init(keys, pw);
 
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      for (int i = 0; i < anchors.size(); i++) {
-        trust.setCertificateEntry("ca-" + i, jdk(anchors.get(i)));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-      tmf.init(trust);
-
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+      ctx.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {
+          new CertificateHolderTrust(anchors.stream().map(ServerTls::jdk).toList(), clock)}, new SecureRandom());
       return ctx;
     } catch (Exception e) {
       throw new PadlockException(ErrorCode.INTERNAL, "cannot set up TLS for the server: " + e.getMessage(), e);
