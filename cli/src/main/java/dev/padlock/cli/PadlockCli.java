@@ -39,6 +39,7 @@ import picocli.CommandLine.ParseResult;
         TokenCommand.class,
         EnrollCommand.class,
         RenewCommand.class,
+        TunnelCommand.class,
         TestPkiCommand.class,
         TraceCommand.class,
         CommandLine.HelpCommand.class,

@@ -1,0 +1,305 @@
+package dev.padlock.tls.tunnel;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.padlock.tls.MutualTls;
+import dev.padlock.tls.diagnose.HandshakeListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A mutual-TLS tunnel, as ghostunnel is one. A <em>server</em> tunnel terminates mutual TLS in front of a
+ * plain TCP service: it accepts TLS, completes the handshake (client certificate required, checked against
+ * the trust bundle, revocation data and peer policy), and only then connects to the target and copies bytes
+ * both ways. A <em>client</em> tunnel accepts plain TCP from a local program and carries it over mutual TLS
+ * to the target. Both reload renewed certificates and fresh CRLs through {@link MutualTls} without dropping
+ * connections; every refused peer is reported with its diagnosed cause.
+ */
+public final class Tunnel implements AutoCloseable {
+  /** How long a peer has to finish its handshake. */
+  static final int HANDSHAKE_TIMEOUT_MS = 10_000;
+  private static final int BUFFER = 64 * 1024;
+
+  private final boolean serverMode;
+  private final MutualTls tls;
+  private final InetSocketAddress target;
+  private final TunnelStats stats;
+  private final ServerSocket listener;
+  private final ExecutorService workers;
+  private final HttpServer status;
+  private final Thread acceptor;
+  private volatile boolean closed;
+
+  private Tunnel(Builder b) throws IOException {
+    this.serverMode = b.serverMode;
+    this.target = b.target;
+    this.stats = b.stats;
+    HandshakeListener user = b.listener;
+    TunnelStats s = b.stats;
+    b.tls.listener(e -> {
+      s.countRefused(e.cause());
+      user.refused(e);
+    });
+    this.tls = b.tls.build();
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory threads = r -> {
+      Thread t = new Thread(r, "padlock-tunnel-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    this.workers = Executors.newCachedThreadPool(threads);
+    if (serverMode) {
+      SSLServerSocket ss = (SSLServerSocket) tls.sslContext().getServerSocketFactory().createServerSocket();
+      ss.setReuseAddress(true);
+      ss.bind(b.listen, 256);
+      this.listener = ss;
+    } else {
+      ServerSocket ss = new ServerSocket();
+      ss.setReuseAddress(true);
+      ss.bind(b.listen, 256);
+      this.listener = ss;
+    }
+    this.status = b.statusAddress == null ? null : statusServer(b.statusAddress);
+    this.acceptor = threads.newThread(this::acceptLoop);
+    this.acceptor.setName("padlock-tunnel-accept");
+    this.acceptor.start();
+  }
+
+  /** A tunnel that terminates mutual TLS on {@code listen} and forwards plain TCP to {@code target}. */
+  public static Builder server(MutualTls.ServerBuilder tls, InetSocketAddress listen, InetSocketAddress target) {
+    return new Builder(true, tls, listen, target);
+  }
+
+  /** A tunnel that accepts plain TCP on {@code listen} and carries it over mutual TLS to {@code target}. */
+  public static Builder client(MutualTls.ClientBuilder tls, InetSocketAddress listen, InetSocketAddress target) {
+    return new Builder(false, tls, listen, target);
+  }
+
+  /** Builds and starts a {@link Tunnel}. */
+  public static final class Builder {
+    private final boolean serverMode;
+    private final MutualTls.Builder<?> tls;
+    private final InetSocketAddress listen;
+    private final InetSocketAddress target;
+    private final TunnelStats stats = new TunnelStats();
+    private HandshakeListener listener = HandshakeListener.none();
+    private InetSocketAddress statusAddress;
+
+    private Builder(boolean serverMode, MutualTls.Builder<?> tls, InetSocketAddress listen, InetSocketAddress target) {
+      this.serverMode = serverMode;
+      this.tls = Objects.requireNonNull(tls);
+      this.listen = Objects.requireNonNull(listen);
+      this.target = Objects.requireNonNull(target);
+    }
+
+    /** Told about each refused handshake, with its cause. If unset, only the counters and the log see them. */
+    public Builder listener(HandshakeListener l) {
+      this.listener = Objects.requireNonNull(l);
+      return this;
+    }
+
+    /**
+     * Serve the counters as JSON on {@code GET http://ADDRESS/status}, and {@code POST /reload} to re-read the
+     * certificate, key, trust and CRL files now. If unset, no status endpoint. Bind it to loopback.
+     */
+    public Builder statusAddress(InetSocketAddress address) {
+      this.statusAddress = address;
+      return this;
+    }
+
+    public Tunnel start() throws IOException {
+      return new Tunnel(this);
+    }
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.getLocalSocketAddress();
+  }
+
+  public InetSocketAddress statusAddress() {
+    return status == null ? null : status.getAddress();
+  }
+
+  public TunnelStats stats() {
+    return stats;
+  }
+
+  /** Re-reads identity, trust and revocation files now (a bad file keeps the last good state). */
+  public void reload() throws IOException {
+    tls.reload();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket in;
+      try {
+        in = listener.accept();
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+        continue;
+      }
+      workers.execute(() -> serve(in));
+    }
+  }
+
+  private void serve(Socket in) {
+    Socket out = null;
+    try {
+      if (serverMode) {
+        SSLSocket tlsIn = (SSLSocket) in;
+        tlsIn.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+        tlsIn.startHandshake(); // refused peers are reported by MutualTls and never reach the target
+        tlsIn.setSoTimeout(0);
+        out = connectPlain();
+      } else {
+        out = connectTls();
+      }
+      if (out == null) {
+        return;
+      }
+      stats.countAccepted();
+      pipe(in, out);
+    } catch (IOException e) {
+      // a refused handshake: already reported with its cause
+    } finally {
+      closeQuietly(in);
+      closeQuietly(out);
+    }
+  }
+
+  private Socket connectPlain() {
+    try {
+      Socket s = new Socket();
+      s.connect(target, HANDSHAKE_TIMEOUT_MS);
+      s.setTcpNoDelay(true);
+      return s;
+    } catch (IOException e) {
+      stats.targetFailed();
+      System.getLogger(Tunnel.class.getName()).log(System.Logger.Level.WARNING,
+          "tunnel: cannot reach target " + target + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private Socket connectTls() throws IOException {
+    Socket raw = new Socket();
+    try {
+      raw.connect(target, HANDSHAKE_TIMEOUT_MS);
+    } catch (IOException e) {
+      stats.targetFailed();
+      closeQuietly(raw);
+      throw e;
+    }
+    SSLSocket s = (SSLSocket) tls.sslContext().getSocketFactory().createSocket(raw, target.getHostString(),
+        target.getPort(), true);
+    s.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+    s.startHandshake();
+    s.setSoTimeout(0);
+    s.setTcpNoDelay(true);
+    return s;
+  }
+
+  /** Copies both ways until both directions end; an end in one direction is passed on as a half-close. */
+  private void pipe(Socket a, Socket b) {
+    stats.opened();
+    try {
+      var back = workers.submit(() -> copy(b, a, stats.outCounter()));
+      copy(a, b, stats.inCounter());
+      back.get();
+    } catch (Exception e) {
+      // a reset on either side ends the connection
+    } finally {
+      stats.closed();
+    }
+  }
+
+  private static void copy(Socket from, Socket to, LongAdder counter) {
+    byte[] buf = new byte[BUFFER];
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        out.write(buf, 0, n);
+        out.flush();
+        counter.add(n);
+      }
+      try {
+        to.shutdownOutput();
+      } catch (IOException | UnsupportedOperationException e) {
+        closeQuietly(to);
+      }
+    } catch (IOException e) {
+      closeQuietly(to);
+      closeQuietly(from);
+    }
+  }
+
+  private HttpServer statusServer(InetSocketAddress address) throws IOException {
+    HttpServer s = HttpServer.create(address, 16);
+    s.createContext("/status", ex -> respond(ex, 200, stats.toJson()));
+    s.createContext("/reload", ex -> {
+      if (!"POST".equals(ex.getRequestMethod())) {
+        respond(ex, 405, "{\"error\": \"use POST\"}");
+        return;
+      }
+      try {
+        reload();
+        respond(ex, 200, "{\"reloaded\": true}");
+      } catch (IOException e) {
+        respond(ex, 500, "{\"reloaded\": false, \"error\": \"" + e.getMessage().replace("\"", "'") + "\"}");
+      }
+    });
+    s.setExecutor(workers);
+    s.start();
+    return s;
+  }
+
+  private static void respond(HttpExchange ex, int code, String json) throws IOException {
+    byte[] body = (json + "\n").getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(code, body.length);
+    try (OutputStream o = ex.getResponseBody()) {
+      o.write(body);
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    if (status != null) {
+      status.stop(0);
+    }
+    workers.shutdownNow();
+  }
+
+}
