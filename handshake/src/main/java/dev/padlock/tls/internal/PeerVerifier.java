@@ -84,6 +84,7 @@ public final class PeerVerifier {
   /**
    * Verifies a chain as sent by a peer (leaf first).
    *
+   * @param role the peer's role, deciding the extended key usage it needs (null: no usage check)
    * @param host for a server peer, the name we connected to (null: no host check)
    */
   public VerifiedPath verify(List<X509Certificate> chain, PeerRole role, String host, Instant now)
@@ -98,8 +99,10 @@ public final class PeerVerifier {
     checkValidity(verified, now);
     validate(verified, now);
     revocation.check(verified.path(), verified.anchor(), now);
-    checkUsage(leaf, role);
-    if (role == PeerRole.SERVER && host != null && !HostnameMatcher.matches(leaf, host)) {
+    if (role != null) {
+      checkUsage(leaf, role);
+    }
+    if (role != PeerRole.CLIENT && host != null && !HostnameMatcher.matches(leaf, host)) {
       CertNames n = CertNames.of(leaf);
       throw new PeerCertificateException(FailureCause.PEER_CERTIFICATE_WRONG_HOST,
           "certificate " + subject(leaf) + " is for DNS " + n.dns() + " IP "

@@ -44,6 +44,8 @@ public final class CrlSource {
   private volatile String lastError;
   private volatile Instant nextAttempt = Instant.MIN;
   private volatile Instant nextFileCheck = Instant.MIN;
+  private volatile FileStamp lastStamp;
+  private volatile long attempts;
   private HttpClient http;
 
   CrlSource(Path file, URI url, Duration interval, Duration httpTimeout,
@@ -62,12 +64,15 @@ public final class CrlSource {
 
   /** The CRL in use, refreshed first if due (see the class comment); null if none loaded yet. */
   ParsedCrl current(Instant now) {
-    Loaded c = current;
-    if (isDue(c, now)) {
-      boolean usable = c != null && (c.crl.nextUpdate() == null || now.isBefore(c.crl.nextUpdate()));
+    Loaded seen = current;
+    long attemptsSeen = attempts;
+    if (isDue(seen, now)) {
+      boolean usable = seen != null
+          && (seen.crl.nextUpdate() == null || now.isBefore(seen.crl.nextUpdate()));
       if (usable ? lock.tryLock() : lockInterruptibly()) {
         try {
-          if (isDue(current, now)) {
+          // Another thread may have loaded (or failed to) while this one waited.
+          if (attempts == attemptsSeen) {
             load(now, false);
           }
         } finally {
@@ -124,12 +129,23 @@ public final class CrlSource {
     }
   }
 
+  /**
+   * Due when: the file changed since the last attempt (looked at no more than once a second); or
+   * the refresh time came (interval, or shortly before nextUpdate) and no attempt failed within the
+   * retry back-off; or, for a URL, nothing is loaded yet and the back-off has passed.
+   */
   private boolean isDue(Loaded c, Instant now) {
+    if (file != null && !now.isBefore(nextFileCheck)) {
+      nextFileCheck = now.plus(FILE_CHECK);
+      if (!FileStamp.of(List.of(file)).equals(lastStamp)) {
+        return true;
+      }
+    }
     if (now.isBefore(nextAttempt)) {
       return false;
     }
     if (c == null) {
-      return true;
+      return file == null;
     }
     Instant refreshAt = c.loadedAt.plus(interval);
     if (c.crl.nextUpdate() != null) {
@@ -139,19 +155,14 @@ public final class CrlSource {
             ? c.loadedAt.plus(MIN_RETRY) : beforeNext;
       }
     }
-    if (!now.isBefore(refreshAt)) {
-      return true;
-    }
-    if (file != null && !now.isBefore(nextFileCheck)) {
-      nextFileCheck = now.plus(FILE_CHECK);
-      return !FileStamp.of(List.of(file)).equals(c.stamp);
-    }
-    return false;
+    return !now.isBefore(refreshAt);
   }
 
   private void load(Instant now, boolean forced) {
     Loaded old = current;
     FileStamp stamp = file != null ? FileStamp.of(List.of(file)) : null;
+    lastStamp = stamp;
+    attempts++;
     try {
       byte[] der = Pem.crlDer(fetch(), origin());
       ParsedCrl crl = CrlParser.parse(der);
