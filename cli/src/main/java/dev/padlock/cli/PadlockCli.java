@@ -42,6 +42,8 @@ import picocli.CommandLine.ParseResult;
         TunnelCommand.class,
         TestPkiCommand.class,
         TraceCommand.class,
+        ProbeCommand.class,
+        VerifyCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class PadlockCli implements Runnable {
@@ -61,6 +63,8 @@ public final class PadlockCli implements Runnable {
     // The store's H2 AUTO_SERVER listener (how a second padlock process reaches the database while
     // 'padlock serve' holds it) binds to loopback only. Our own JVM, so set before any database opens.
     System.setProperty("h2.bindAddress", "127.0.0.1");
+    // Library log lines (reloads, refused handshakes) on one line each, with the time, on stderr.
+    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT%1$tz padlock %4$s: %5$s%6$s%n");
     System.exit(newCommandLine(CliContext.system()).execute(args));
   }
 

@@ -1,7 +1,11 @@
 package dev.padlock.cli;
 
 import dev.padlock.ca.SerialNumber;
+import com.sun.net.httpserver.HttpServer;
 import dev.padlock.ca.pem.Pem;
+import dev.padlock.tls.tunnel.Tunnel;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +24,13 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "quickstart", header = "Run the whole story in a temporary directory, narrated.", sortOptions = false,
     description = {
-        "Run the whole story in a temporary directory and narrate each step: create a CA, issue a",
-        "server and a client certificate (one from an openssl CSR), check them with openssl,",
-        "revoke one, publish the CRL and watch openssl refuse the revoked certificate, start",
-        "'padlock serve', enroll a device over EST (RFC 7030) with a one-time token using curl and",
-        "openssl, check it with openssl verify and OCSP, verify the audit log. Exits 0 when every",
-        "step did what it should."
+        "Run the whole story in a temporary directory and narrate each step: create a CA, start its",
+        "server, issue a service certificate, create a one-time token, enroll a device over EST",
+        "(and a second one with curl and openssl), put a mutual-TLS tunnel in front of a tiny HTTP",
+        "service, call it from the device (200), trace that handshake, revoke the device, watch its",
+        "next call refused with the diagnosed cause, verify the audit log, clean up. openssl checks",
+        "every certificate, CRL and OCSP answer along the way. Exits 0 when every step did what it",
+        "should."
     })
 final class QuickstartCommand implements Runnable {
   private final CliContext ctx;
@@ -66,6 +71,10 @@ final class QuickstartCommand implements Runnable {
   }
 
   private void story() throws IOException {
+    if (!tool("openssl", "version") || !tool("curl", "--version")) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "the quickstart uses openssl and curl as the independent "
+          + "clients: apt-get install openssl curl");
+    }
     Path ca = work.resolve("ca");
     Path pass = work.resolve("passphrase");
     byte[] secret = new byte[18];
@@ -73,122 +82,224 @@ final class QuickstartCommand implements Runnable {
     Files.writeString(pass, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
     String[] caArgs = {"--dir", ca.toString(), "--passphrase-file", pass.toString()};
     String[] readArgs = {"--dir", ca.toString()};
-    boolean haveOpenssl = openssl("version").exit == 0;
+    int httpPort = freePort();
+    String http = "http://127.0.0.1:" + httpPort;
 
-    narrate("Create a CA: a root and an issuing CA, keys encrypted with a passphrase");
-    padlock(with(caArgs, "init", "--name", "Quickstart"));
+    narrate("Create a CA: a root and an issuing CA, keys encrypted with a passphrase; certificates will point "
+        + "to its CRL and OCSP responder at " + http);
+    String init = padlock(with(caArgs, "init", "--name", "Quickstart", "--base-url", http));
+    String fingerprint = init.substring(init.indexOf("(SHA-256): ") + 11).strip();
 
-    narrate("Issue a server certificate for localhost; padlock generates the key");
-    padlock(with(caArgs, "issue", "--profile", "server", "--cn", "localhost", "--san", "dns:localhost", "--san",
-        "ip:127.0.0.1", "--key-out", file("server.key"), "--out", file("server.pem"), "--chain-out",
-        file("server-fullchain.pem")));
-
-    narrate("Issue a client certificate for alice; padlock generates the key");
-    padlock(with(caArgs, "issue", "--profile", "client", "--cn", "alice", "--key-out", file("alice.key"),
-        "--out", file("alice.pem")));
-
-    if (haveOpenssl) {
-      narrate("Issue a client certificate for bob from a CSR made by openssl (bob keeps his key)");
-      expectOk(openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-          "-keyout", file("bob.key"), "-subj", "/CN=bob", "-out", file("bob.csr")));
-      padlock(with(caArgs, "issue", "--profile", "client", "--csr", file("bob.csr"), "--out", file("bob.pem")));
-    }
-
-    narrate("Export the CA chain (issuing CA, then root) for whoever must trust these certificates");
-    padlock(with(readArgs, "export-chain", "--out", file("ca-chain.pem")));
-
-    String root = ca.resolve("root.pem").toString();
-    String issuing = ca.resolve("issuing.pem").toString();
-    if (haveOpenssl) {
-      narrate("openssl, the independent judge, accepts the server and client certificates");
-      expectOk(openssl("verify", "-purpose", "sslserver", "-CAfile", root, "-untrusted", issuing, file("server.pem")));
-      expectOk(openssl("verify", "-purpose", "sslclient", "-CAfile", root, "-untrusted", issuing, file("alice.pem"),
-          file("bob.pem")));
-    }
-
-    narrate("List what the CA issued");
-    padlock(with(readArgs, "list"));
-
-    String serial = new SerialNumber(Pem.readCertificate(Files.readAllBytes(work.resolve("alice.pem")), "alice.pem")
-        .getSerialNumber()).hex();
-    narrate("alice's laptop was stolen: revoke her certificate");
-    padlock(with(caArgs, "revoke", serial, "--reason", "keyCompromise"));
-
-    narrate("Publish the CRL");
-    padlock(with(caArgs, "crl", "--pem", "--out", file("crl.pem")));
-
-    if (haveOpenssl) {
-      narrate("openssl checks the CRL's signature and sees alice's serial in it");
-      Result crl = expectOk(openssl("crl", "-in", file("crl.pem"), "-noout", "-text", "-CAfile", issuing, "-verify"));
-      if (!crl.output.toUpperCase().contains(serial.toUpperCase())) {
-        throw fail("the CRL does not list serial " + serial);
-      }
-      narrate("With the CRL, openssl refuses alice's certificate as revoked and still accepts bob's");
-      Result revoked = openssl("verify", "-crl_check", "-CAfile", root, "-untrusted", issuing, "-CRLfile",
-          file("crl.pem"), file("alice.pem"));
-      if (revoked.exit == 0 || !revoked.output.contains("certificate revoked")) {
-        throw fail("openssl did not refuse the revoked certificate");
-      }
-      out.println("  (refused, as it should be)");
-      expectOk(openssl("verify", "-crl_check", "-CAfile", root, "-untrusted", issuing, "-CRLfile", file("crl.pem"),
-          file("bob.pem")));
-    } else {
-      out.println();
-      out.println("(openssl is not installed: skipping the independent checks; apt-get install openssl)");
-    }
-
-    if (haveOpenssl && tool("curl", "--version")) {
-      serverStory(caArgs, root, issuing);
-    } else {
-      out.println();
-      out.println("(openssl or curl is not installed: skipping the EST enrollment; apt-get install openssl curl)");
-    }
-
-    narrate("Check the audit log's hash chain");
-    padlock(with(readArgs, "audit", "verify"));
-  }
-
-  /** The server part: serve in the background, a token, a device enrolling over EST with curl and openssl. */
-  private void serverStory(String[] caArgs, String root, String issuing) {
-    String[] serveArgs = with(caArgs, "serve", "--bind", "127.0.0.1", "--port", "0", "--http-port", "0");
+    String[] serveArgs = with(caArgs, "serve", "--bind", "127.0.0.1", "--port", "0", "--http-port",
+        String.valueOf(httpPort));
     narrate("Start the CA server in the background: EST and the JSON API over HTTPS, CRL and OCSP over HTTP");
     out.println("$ padlock " + display(serveArgs) + " &");
     CommandLine serve = PadlockCli.newCommandLine(ctx);
     ServeCommand command = serve.parseArgs(serveArgs).subcommand().commandSpec().commandLine().getCommand();
     try (dev.padlock.server.PadlockServer server = command.start()) {
       String https = "https://localhost:" + server.httpsPort();
-      String http = "http://127.0.0.1:" + server.httpPort();
       out.println("  listening: " + https + " (EST, API), " + http + " (CRL, OCSP)");
+      serviceAndDeviceStory(caArgs, https, http, fingerprint);
+      out.println("$ kill %1   # the CA server stops cleanly");
+    }
 
-      narrate("Create a one-time enrollment token for device dev-42 (the CLI works while the server runs)");
-      String created = padlock(with(caArgs, "token", "create", "--profile", "device", "--cn", "dev-42", "--ttl", "10m"));
-      String[] lines = created.strip().split("\n");
-      String token = lines[lines.length - 1].strip();
+    narrate("Check the audit log's hash chain: every issuance and revocation above is in it");
+    padlock(with(readArgs, "audit", "verify"));
+  }
 
-      narrate("The device makes a key and a CSR with openssl and enrolls over EST with curl (token = Basic password)");
-      expectOk(sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout dev-42.key"
-          + " -subj /CN=dev-42 -outform DER 2>/dev/null | base64 -w0 > dev-42.csr.b64"));
-      expectOk(sh("curl -sS --fail --cacert ca/root.pem -u dev-42:" + token
-          + " -H 'Content-Type: application/pkcs10' -H 'Content-Transfer-Encoding: base64' --data-binary @dev-42.csr.b64 "
-          + https + "/.well-known/est/simpleenroll | base64 -d | openssl pkcs7 -inform DER -print_certs > dev-42.pem"));
+  private void serviceAndDeviceStory(String[] caArgs, String https, String http, String fingerprint)
+      throws IOException {
+    String root = work.resolve("ca/root.pem").toString();
+    String issuing = work.resolve("ca/issuing.pem").toString();
 
-      narrate("openssl verifies the device's certificate, and the OCSP responder says it is good");
-      expectOk(openssl("verify", "-purpose", "sslclient", "-CAfile", root, "-untrusted", issuing, file("dev-42.pem")));
-      Result ocsp = expectOk(openssl("ocsp", "-issuer", issuing, "-cert", file("dev-42.pem"), "-url", http + "/ocsp",
-          "-CAfile", file("ca-chain.pem")));
-      if (!ocsp.output.contains(": good") || !ocsp.output.contains("Response verify OK")) {
-        throw fail("the OCSP responder did not vouch for the device's certificate");
+    narrate("Issue the service's server certificate from the CLI; padlock generates the key");
+    padlock(with(caArgs, "issue", "--profile", "server", "--cn", "localhost", "--san", "dns:localhost", "--san",
+        "ip:127.0.0.1", "--key-out", file("service.key"), "--out", file("service.pem"), "--chain-out",
+        file("service-fullchain.pem")));
+    expectOk(openssl("verify", "-purpose", "sslserver", "-CAfile", root, "-untrusted", issuing, file("service.pem")));
+
+    narrate("Create a one-time enrollment token for device dev-42 (the CLI works while the server runs)");
+    String token = lastLine(padlock(with(caArgs, "token", "create", "--profile", "device", "--cn", "dev-42", "--san",
+        "uri:spiffe://quickstart/device/42", "--ttl", "10m")));
+
+    narrate("The device enrolls over EST: its key is made on the device, the CA is trusted by its fingerprint");
+    padlock(new String[] {"enroll", "--server", https, "--token", token, "--cn", "dev-42", "--san",
+        "uri:spiffe://quickstart/device/42", "--ca-fingerprint", fingerprint, "--key-out", file("dev-42.key"),
+        "--cert-out", file("dev-42.pem")});
+    expectOk(openssl("verify", "-purpose", "sslclient", "-CAfile", file("ca.pem"), "-untrusted", file("dev-42.pem"),
+        file("dev-42.pem")));
+    Result ocsp = expectOk(openssl("ocsp", "-issuer", issuing, "-cert", file("dev-42.pem"), "-url", http + "/ocsp",
+        "-CAfile", root));
+    require(ocsp.output.contains(": good") && ocsp.output.contains("Response verify OK"),
+        "the OCSP responder did not vouch for the device's certificate");
+
+    narrate("Any EST client works: a second device enrolls with nothing but openssl and curl; its token is then "
+        + "spent");
+    String token2 = lastLine(padlock(with(caArgs, "token", "create", "--profile", "device", "--cn", "dev-43")));
+    expectOk(sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout dev-43.key"
+        + " -subj /CN=dev-43 -outform DER 2>/dev/null | base64 -w0 > dev-43.csr.b64"));
+    String estCurl = "curl -sS --cacert ca/root.pem -u dev-43:" + token2 + " -H 'Content-Type: application/pkcs10'"
+        + " -H 'Content-Transfer-Encoding: base64' --data-binary @dev-43.csr.b64 " + https
+        + "/.well-known/est/simpleenroll";
+    expectOk(sh(estCurl.replace("curl -sS", "curl -sS --fail") + " | base64 -d | openssl pkcs7 -inform DER"
+        + " -print_certs > dev-43.pem"));
+    expectOk(openssl("verify", "-purpose", "sslclient", "-CAfile", root, "-untrusted", issuing, file("dev-43.pem")));
+    Result again = sh(estCurl.replace("curl -sS", "curl -sS -o /dev/null -w '%{http_code}'"));
+    require(again.output.strip().equals("401"), "a spent token was not refused (HTTP " + again.output.strip() + ")");
+    out.println("  401 (refused, as it should be)");
+
+    try (Backend backend = new Backend()) {
+      int backendPort = backend.port();
+      narrate("A tiny plain-HTTP service listens on 127.0.0.1:" + backendPort + "; it knows nothing of TLS");
+      out.println("$ curl -sS http://127.0.0.1:" + backendPort + "/");
+      out.println("  " + BACKEND_BODY);
+
+      int tunnelPort = freePort();
+      int statusPort = freePort();
+      String[] tunnelArgs = {"tunnel", "server", "--listen", "127.0.0.1:" + tunnelPort, "--target",
+          "127.0.0.1:" + backendPort, "--cert", file("service-fullchain.pem"), "--key", file("service.key"), "--ca",
+          root, "--crl", http + "/crl", "--allow-uri", "spiffe://quickstart/device/", "--status",
+          "127.0.0.1:" + statusPort};
+      narrate("Put mutual TLS in front of it with a tunnel: devices of this CA under spiffe://quickstart/device/ "
+          + "only, checked against the CA's CRL");
+      out.println("$ padlock " + display(tunnelArgs) + " &");
+      StringWriter tunnelLog = new StringWriter();
+      PrintWriter tunnelErr = new PrintWriter(new TeeWriter(tunnelLog, indented(out, "  [tunnel] ")), true);
+      CommandLine tcl = PadlockCli.newCommandLine(ctx);
+      TunnelCommand.Server tunnelCommand = tcl.parseArgs(tunnelArgs).subcommand().subcommand().commandSpec()
+          .commandLine().getCommand();
+      try (Tunnel tunnel = tunnelCommand.start(indented(out), tunnelErr)) {
+        String device = "curl -sS --cacert " + file("ca.pem") + " --cert " + file("dev-42.pem") + " --key "
+            + file("dev-42.key") + " -w ' (HTTP %{http_code})\\n' https://localhost:" + tunnelPort + "/";
+        narrate("The device calls the service through the tunnel");
+        Result call = sh(device);
+        printIndented(call.output);
+        require(call.exit == 0 && call.output.contains(BACKEND_BODY) && call.output.contains("HTTP 200"),
+            "the device's call through the tunnel failed: " + call.output.strip());
+
+        narrate("What that handshake did, step by step");
+        padlock(new String[] {"trace", "localhost:" + tunnelPort, "--ca", file("ca.pem"), "--cert", file("dev-42.pem"),
+            "--key", file("dev-42.key")});
+
+        String serial = new SerialNumber(Pem.readCertificate(Files.readAllBytes(work.resolve("dev-42.pem")),
+            "dev-42.pem").getSerialNumber()).hex();
+        narrate("dev-42 was stolen: revoke its certificate; OCSP says so at once, and the new CRL lists it");
+        padlock(with(caArgs, "revoke", serial, "--reason", "keyCompromise"));
+        Result revokedOcsp = expectOk(openssl("ocsp", "-issuer", issuing, "-cert", file("dev-42.pem"), "-url",
+            http + "/ocsp", "-CAfile", root));
+        require(revokedOcsp.output.contains(": revoked"), "OCSP did not report the revocation");
+        padlock(with(caArgs, "crl", "--pem", "--out", file("crl.pem")));
+        Result byCrl = openssl("verify", "-crl_check", "-CAfile", root, "-untrusted", issuing, "-CRLfile",
+            file("crl.pem"), file("dev-42.pem"));
+        require(byCrl.exit != 0 && byCrl.output.contains("certificate revoked"), "openssl did not refuse it");
+
+        narrate("The tunnel fetches the CA's CRL every 5 minutes (--crl-refresh); tell it to now");
+        expectOk(sh("curl -sS -X POST http://127.0.0.1:" + statusPort + "/reload"));
+
+        narrate("The device's next call is refused, and the tunnel says why");
+        Result refused = sh(device);
+        printIndented(refused.output);
+        require(refused.exit != 0 && !refused.output.contains(BACKEND_BODY), "the revoked device got through");
+        awaitLog(tunnelLog, "peer certificate revoked");
+        Result status = expectOk(sh("curl -sS http://127.0.0.1:" + statusPort + "/status"));
+        printIndented(status.output);
+        out.println("$ kill %2   # the tunnel stops");
       }
+    }
+  }
 
-      narrate("The token is spent: using it again is refused");
-      Result again = sh("curl -sS -o /dev/null -w '%{http_code}' --cacert ca/root.pem -u dev-42:" + token
-          + " -H 'Content-Type: application/pkcs10' --data-binary @dev-42.csr.b64 " + https
-          + "/.well-known/est/simpleenroll");
-      if (!again.output.strip().equals("401")) {
-        throw fail("a spent token was not refused (HTTP " + again.output.strip() + ")");
+  static final String BACKEND_BODY = "hello from the plain service";
+
+  /** The tiny plain-HTTP service the tunnel protects. */
+  private static final class Backend implements AutoCloseable {
+    private final HttpServer server;
+
+    Backend() throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+      server.createContext("/", ex -> {
+        byte[] b = BACKEND_BODY.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, b.length);
+        try (var o = ex.getResponseBody()) {
+          o.write(b);
+        }
+      });
+      server.start();
+    }
+
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
+  private void printIndented(String text) {
+    for (String line : text.strip().split("\n")) {
+      out.println("  " + line);
+    }
+    out.flush();
+  }
+
+  private static void require(boolean condition, String failure) {
+    if (!condition) {
+      throw fail(failure);
+    }
+  }
+
+  /** Waits (up to 10 s) for the tunnel to log a line: it logs on its own thread. */
+  private static void awaitLog(StringWriter log, String text) {
+    for (int i = 0; i < 200 && !log.toString().contains(text); i++) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
-      out.println("  (refused with 401, as it should be)");
-      out.println("$ kill %1   # the server stops cleanly");
+    }
+    if (!log.toString().contains(text)) {
+      throw fail("the tunnel did not log '" + text + "'");
+    }
+  }
+
+  /** Writes to two writers. */
+  private static final class TeeWriter extends java.io.Writer {
+    private final java.io.Writer a;
+    private final java.io.Writer b;
+
+    TeeWriter(java.io.Writer a, java.io.Writer b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(char[] buf, int off, int len) throws IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      a.flush();
+      b.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
     }
   }
 
@@ -294,6 +405,10 @@ final class QuickstartCommand implements Runnable {
   }
 
   private static PrintWriter indented(PrintWriter target) {
+    return indented(target, "  ");
+  }
+
+  private static PrintWriter indented(PrintWriter target, String prefix) {
     return new PrintWriter(new java.io.Writer() {
       private boolean lineStart = true;
 
@@ -301,7 +416,7 @@ final class QuickstartCommand implements Runnable {
       public void write(char[] buf, int off, int len) {
         for (int i = off; i < off + len; i++) {
           if (lineStart) {
-            target.write("  ");
+            target.write(prefix);
           }
           target.write(buf[i]);
           lineStart = buf[i] == '\n';

@@ -25,9 +25,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "tunnel", header = "Put mutual TLS in front of a plain TCP service, or behind a plain client.",
     subcommands = {TunnelCommand.Server.class, TunnelCommand.Client.class})
 final class TunnelCommand implements Runnable {
-  /** Held here: java.util.logging forgets the level of a logger nobody references. */
+  /**
+   * The handshake module's log of refused handshakes, which this command prints itself, with the fix (its
+   * errors still show). Held here: java.util.logging forgets the level of a logger nobody references.
+   */
   private static final java.util.logging.Logger LIBRARY_REPORTS =
-      java.util.logging.Logger.getLogger("dev.padlock.tls.internal.FailureReporter");
+      java.util.logging.Logger.getLogger("dev.padlock.tls.handshake");
 
   @Spec CommandSpec spec;
 
@@ -151,14 +154,17 @@ final class TunnelCommand implements Runnable {
 
     @Override
     public void run() {
+      runUntilStopped(start(spec.commandLine().getOut(), spec.commandLine().getErr()));
+    }
+
+    /** Starts the tunnel and returns it running (the quickstart uses this; {@link #run} waits for SIGTERM). */
+    Tunnel start(PrintWriter out, PrintWriter err) {
       PeerPolicy policy = policy();
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
       try {
         MutualTls.ServerBuilder tls = common.configure(MutualTls.server(common.identity()), ctx).peerPolicy(policy);
         Tunnel.Builder b = Tunnel.server(tls, address(common.listen), address(common.target))
             .listener(e -> logRefused(err, e));
-        runUntilStopped(b, common, out, "server", "mutual TLS in (client certificates required; allowed: "
+        return started(b, common, out, "server", "mutual TLS in (client certificates required; allowed: "
             + describePolicy() + "), plain TCP out");
       } catch (IOException e) {
         throw CliException.invalidInput("tunnel: " + e.getMessage());
@@ -239,34 +245,38 @@ final class TunnelCommand implements Runnable {
         MutualTls.ClientBuilder tls = common.configure(MutualTls.client(common.identity()), ctx)
             .serverName(serverName != null ? serverName : target.getHostString());
         Tunnel.Builder b = Tunnel.client(tls, address(common.listen), target).listener(e -> logRefused(err, e));
-        runUntilStopped(b, common, out, "client", "plain TCP in, mutual TLS out (server must be "
-            + (serverName != null ? serverName : target.getHostString()) + ")");
+        runUntilStopped(started(b, common, out, "client", "plain TCP in, mutual TLS out (server must be "
+            + (serverName != null ? serverName : target.getHostString()) + ")"));
       } catch (IOException e) {
         throw CliException.invalidInput("tunnel: " + e.getMessage());
       }
     }
   }
 
-  private static void runUntilStopped(Tunnel.Builder b, Common common, PrintWriter out, String mode, String what)
+  private static Tunnel started(Tunnel.Builder b, Common common, PrintWriter out, String mode, String what)
       throws IOException {
     if (common.status != null) {
       b.statusAddress(address(common.status));
     }
     // This command logs every refused handshake itself (logRefused): keep the library's copy out of stderr.
-    LIBRARY_REPORTS.setLevel(java.util.logging.Level.OFF);
-    CountDownLatch stopped = new CountDownLatch(1);
+    LIBRARY_REPORTS.setLevel(java.util.logging.Level.SEVERE);
     Tunnel tunnel = b.start();
-    Thread hook = new Thread(() -> {
-      tunnel.close();
-      stopped.countDown();
-    }, "padlock-tunnel-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
     out.println("tunnel " + mode + " listening on " + hostPort(tunnel.address()) + " -> " + common.target + ": "
         + what);
     if (tunnel.statusAddress() != null) {
       out.println("status on http://" + hostPort(tunnel.statusAddress()) + "/status (POST /reload re-reads files)");
     }
     out.flush();
+    return tunnel;
+  }
+
+  /** Runs until SIGTERM or Ctrl-C, then closes the tunnel. */
+  private static void runUntilStopped(Tunnel tunnel) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      tunnel.close();
+      stopped.countDown();
+    }, "padlock-tunnel-stop"));
     try {
       stopped.await();
     } catch (InterruptedException e) {
