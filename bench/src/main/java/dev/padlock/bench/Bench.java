@@ -64,7 +64,8 @@ public final class Bench {
     if (!SECTIONS.containsAll(only)) {
       throw new IllegalArgumentException("--only takes some of " + SECTIONS + ", got " + only);
     }
-    Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("padlock-bench-");
+    Path dir = (work != null ? Files.createDirectories(work) : Files.createTempDirectory("padlock-bench-"))
+        .toAbsolutePath();
     try {
       Report report = run(plan, dir, only);
       report.print(System.out);
@@ -79,6 +80,7 @@ public final class Bench {
 
   /** Runs the {@code only} sections of {@code plan} in {@code work} (which it fills with CAs and stores). */
   public static Report run(Plan plan, Path work, Set<String> only) throws Exception {
+    work = work.toAbsolutePath();
     Report report = new Report();
     report.meta("plan", plan.name());
     report.meta("started", Instant.now().truncatedTo(ChronoUnit.SECONDS));
@@ -95,7 +97,11 @@ public final class Bench {
       HeadToHead.Result issued = HeadToHead.run(plan, report, work, csrs);
       if (plan.peers()) {
         log("openssl ca, openssl speed");
-        Openssl.run(plan, report, work, csrs, issued.issue1());
+        try {
+          Openssl.run(plan, report, work, csrs, issued.issue1());
+        } catch (Exception e) {
+          report.skipped("openssl_ca_per_s", "openssl failed: " + firstLine(e));
+        }
       }
     }
     byte[] leaf = null;
@@ -165,6 +171,12 @@ public final class Bench {
       return (n / 1_000) + "k";
     }
     return Long.toString(n);
+  }
+
+  static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   static void log(String format, Object... args) {

@@ -20,10 +20,22 @@ final class HeadToHead {
   private HeadToHead() {}
 
   static Result run(Plan plan, Report report, Path work, Csrs csrs) throws Exception {
-    Optional<Cfssl> cfssl = plan.peers() ? Cfssl.start(work, csrs) : Optional.empty();
+    Optional<Cfssl> cfssl = Optional.empty();
+    String noCfssl = plan.peers() ? Cfssl.missing() : "peers are not run by plan " + plan.name();
+    if (plan.peers()) {
+      try {
+        cfssl = Cfssl.start(work, csrs);
+      } catch (Exception e) {
+        noCfssl = "cfssl serve failed to start: " + Bench.firstLine(e);
+      }
+    }
     try (CertificateAuthority ca = IssueBench.open(plan, report, work)) {
-      Stats one = round(plan, report, 1, ca, csrs, cfssl);
-      Stats two = round(plan, report, 2, ca, csrs, cfssl);
+      if (!plan.jitWarmup().isZero()) {
+        Bench.log("issue: %d s untimed, for the JIT", plan.jitWarmup().getSeconds());
+        IssueBench.workload(ca, csrs, 1).window(plan.jitWarmup());
+      }
+      Stats one = round(plan, report, 1, ca, csrs, cfssl, noCfssl);
+      Stats two = round(plan, report, 2, ca, csrs, cfssl, noCfssl);
       context(plan, report);
       IssueBench.breakdown(plan, report, ca, csrs, one);
       return new Result(one.median(), two.median());
@@ -35,7 +47,7 @@ final class HeadToHead {
   }
 
   private static Stats round(Plan plan, Report report, int threads, CertificateAuthority ca, Csrs csrs,
-      Optional<Cfssl> cfssl) throws Exception {
+      Optional<Cfssl> cfssl, String noCfssl) throws Exception {
     String t = threads == 1 ? "" : "_2t";
     String on = threads == 1 ? "1 thread" : threads + " threads";
     Bench.log("limit, issue%s: %s, interleaved", cfssl.isPresent() ? ", cfssl" : "", on);
@@ -69,7 +81,7 @@ final class HeadToHead {
       report.ratio("issue_vs_cfssl" + t, Stats.of(vsCfssl), null,
           "in-process + persisted vs HTTP + not persisted: context until est_vs_cfssl");
     } else if (threads == 1) {
-      report.skipped("cfssl_per_s", plan.peers() ? Cfssl.missing() : "peers are not run by plan " + plan.name());
+      report.skipped("cfssl_per_s", noCfssl);
     }
     return issue;
   }

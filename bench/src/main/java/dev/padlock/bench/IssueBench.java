@@ -59,48 +59,70 @@ final class IssueBench {
     return IssueRequest.builder("server").csr(csr).requester("bench").build();
   }
 
-  /** Each part of issuance alone, in microseconds per certificate, and what is left over. */
+  /**
+   * Each part of issuance alone, in microseconds per certificate, interleaved round by round with raw
+   * signing and verification, so a part can be compared with its share of the limit under the same load.
+   */
   static void breakdown(Plan plan, Report report, CertificateAuthority ca, Csrs csrs, Stats issue) throws Exception {
-    report.section("issue, part by part (1 thread, microseconds per certificate)");
-    int runs = plan.breakdownRuns();
-    double total = report.measured("issue_us", issue.reciprocal().times(1e6), "us", "issue_per_s as time per op")
-        .median();
-    AtomicInteger next = new AtomicInteger();
-    double pop = perOp(report, "issue_part_pop_verify_us", plan, runs,
-        () -> CsrCheck.verify(csrs.get(next.getAndIncrement())), "CsrCheck.verify: PoP + CSR checks");
-
+    report.section("issue, part by part (1 thread, microseconds per certificate, interleaved with the limit)");
     SoftwareCaSigner signer = BenchCa.signer(ca);
     IssuedCertificate sample = ca.issue(request(csrs.get(0)));
     CsrCheck.Verified v = CsrCheck.verify(csrs.get(0));
     X500Name subject = new X500Name("CN=" + v.commonName().orElseThrow());
     List<SubjectAltName> sans = v.sans();
     SecureRandom random = new SecureRandom();
-    double sign = perOp(report, "issue_part_sign_us", plan, runs, () -> {
-      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      return CertificateTemplate.leaf(ca.issuingCertificate(), SerialNumber.random(random), subject, v.publicKey(),
-          false, now, now.plus(30, ChronoUnit.DAYS), KeyPurposeId.id_kp_serverAuth, sans,
-          Optional.of(BenchCa.BASE_URL)).sign(signer).getEncoded();
-    }, "CertificateTemplate.leaf(...).sign(signer) + DER: build, sign, encode");
-
     byte[] der = sample.certificate().getEncoded();
-    double store = perOp(report, "issue_part_store_us", plan, runs, () -> {
-      CertificateRecord r = record(sample.record(), SerialNumber.random(random), der, random);
-      ca.store().recordIssued(r, new AuditEvent(r.issuedAt(), "issue", r.serial().hex(), "bench", "profile=server"));
-      return r;
-    }, "store.recordIssued: serial check, INSERT, audit append, commit");
-
-    AuditEvent event = new AuditEvent(Instant.now(), "issue", "0A", "bench", "profile=server cn=svc-1.bench.test");
-    perOp(report, "issue_part_audit_hash_us", plan, runs, () -> AuditChain.hash(42, event, AuditChain.GENESIS),
-        "AuditChain.hash alone (inside the store part)");
-    perOp(report, "issue_part_fingerprint_us", plan, runs, () -> Fingerprints.sha256(der),
-        "SHA-256 fingerprint of the DER");
+    AtomicInteger next = new AtomicInteger();
+    java.security.Provider bc = dev.padlock.ca.sign.BouncyCastle.provider();
+    Harness.Workload[] w = {
+        LimitBench.verify(bc, 1),
+        new Harness.Workload("pop", 1, t -> () -> CsrCheck.verify(csrs.get(next.getAndIncrement()))),
+        LimitBench.sign(bc, 1),
+        new Harness.Workload("sign", 1, t -> () -> {
+          Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+          return CertificateTemplate.leaf(ca.issuingCertificate(), SerialNumber.random(random), subject,
+              v.publicKey(), false, now, now.plus(30, ChronoUnit.DAYS), KeyPurposeId.id_kp_serverAuth, sans,
+              Optional.of(BenchCa.BASE_URL)).sign(signer).getEncoded();
+        }),
+        new Harness.Workload("store", 1, t -> () -> {
+          CertificateRecord r = record(sample.record(), SerialNumber.random(random), der, random);
+          ca.store().recordIssued(r, new AuditEvent(r.issuedAt(), "issue", r.serial().hex(), "bench", "profile=server"));
+          return r;
+        })};
+    double[][] rates = Harness.interleave(plan.window(), plan.warmups(), plan.breakdownRuns(), w);
+    double total = report.measured("issue_us", issue.reciprocal().times(1e6), "us", "issue_per_s as time per op")
+        .median();
+    double pop = us(report, "issue_part_pop_verify_us", rates[1], "CsrCheck.verify: PoP + CSR checks");
+    double sign = us(report, "issue_part_sign_us", rates[3], "CertificateTemplate.leaf(...).sign + DER");
+    double store = us(report, "issue_part_store_us", rates[4],
+        "store.recordIssued: serial check, INSERT, audit append, commit (WRITE_DELAY=0)");
     report.measured("issue_part_rest_us", Stats.single(total - pop - sign - store), "us",
-        "issue_us minus the three parts (not interleaved: noisy under load)");
+        "issue_us minus the three parts: checks, record, audit text (issue_us is from other rounds)");
+    report.ratio("pop_vs_raw_verify", Stats.of(ratios(rates[0], rates[1])), null,
+        "CsrCheck.verify time / raw fresh-key verify time, per round");
+    report.ratio("sign_part_vs_raw_sign", Stats.of(ratios(rates[2], rates[3])), null,
+        "certificate build+sign+encode time / raw sign time, per round");
+    AuditEvent event = new AuditEvent(Instant.now(), "issue", "0A", "bench", "profile=server cn=svc-1.bench.test");
+    Stats hash = Harness.throughput(1, plan.window(), plan.warmups(), plan.breakdownRuns(),
+        t -> () -> AuditChain.hash(42, event, AuditChain.GENESIS));
+    report.measured("issue_part_audit_hash_us", hash.reciprocal().times(1e6), "us",
+        "AuditChain.hash alone (inside the store part)");
+    Stats fp = Harness.throughput(1, plan.window(), plan.warmups(), plan.breakdownRuns(),
+        t -> () -> Fingerprints.sha256(der));
+    report.measured("issue_part_fingerprint_us", fp.reciprocal().times(1e6), "us", "SHA-256 fingerprint of the DER");
   }
 
-  private static double perOp(Report report, String key, Plan plan, int runs, Harness.Op op, String note) {
-    Stats rate = Harness.throughput(1, plan.window(), plan.warmups(), runs, t -> op);
-    return report.measured(key, rate.reciprocal().times(1e6), "us", note).median();
+  private static double us(Report report, String key, double[] rates, String note) {
+    return report.measured(key, Stats.of(rates).reciprocal().times(1e6), "us", note).median();
+  }
+
+  /** Per round: time of the part / time of the raw operation = raw rate / part rate. */
+  private static double[] ratios(double[] raw, double[] part) {
+    double[] r = new double[raw.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = raw[i] / part[i];
+    }
+    return r;
   }
 
   /** A copy of {@code r} under a new serial and a unique fingerprint (the column is unique). */

@@ -33,12 +33,17 @@ final class Processes {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IOException(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
+      throw new IOException(shown(cmd) + " did not finish in " + timeoutSeconds + " s");
     }
     if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ":\n" + out);
+      throw new IOException(shown(cmd) + " exited " + p.exitValue() + ": " + out.strip().replace('\n', ' '));
     }
     return out;
+  }
+
+  /** The command as a person would recognise it: its first words, not a thousand file names. */
+  private static String shown(List<String> cmd) {
+    return String.join(" ", cmd.subList(0, Math.min(4, cmd.size()))) + (cmd.size() > 4 ? " ..." : "");
   }
 
   static int freePort() throws IOException {

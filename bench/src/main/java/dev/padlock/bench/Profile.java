@@ -33,9 +33,11 @@ public final class Profile {
     Csrs csrs = Csrs.generate(plan.csrPool());
     try (CertificateAuthority ca = IssueBench.open(plan, new Report(), work)) {
       Harness.Workload w = IssueBench.workload(ca, csrs, threads);
-      w.window(Duration.ofSeconds(5)); // warm-up
+      w.window(Duration.ofSeconds(20)); // warm-up: the JIT takes 10-15 s over issuance
       Bench.log("profiling issue on %d thread(s) for %s", threads, length);
-      Bench.log("%.0f issued/s", w.window(length));
+      for (long s = 0; s < length.getSeconds(); s += 5) {
+        Bench.log("%.0f issued/s", w.window(Duration.ofSeconds(5)));
+      }
     }
   }
 

@@ -113,6 +113,15 @@ final class RevokeBench {
         "of which getEncoded alone (the TBS is encoded once more to sign it)");
     report.ratio("crl_build_vs_bare", publish.median() / bare.median(), Report.Target.atMost(1.5),
         "crl_publish_ms / crl_bare_ms at " + at + " entries");
+    report.measured("crl_incremental_ms_" + at, Harness.millisEach(0, runs, () -> {
+      X509v2CRLBuilder b = new X509v2CRLBuilder(issuer.getSubject(), Date.from(now));
+      b.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+      b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(3_000_000)));
+      b.addExtension(Extension.authorityKeyIdentifier, false, CertificateTemplate.authorityKeyIdentifier(issuer));
+      b.addCRL(built);
+      b.addCRLEntry(BigInteger.valueOf(now.getEpochSecond()), Date.from(now), RevocationReason.KEY_COMPROMISE.code());
+      return b.build(signer.newContentSigner()).getEncoded();
+    }), "ms", "a fix to weigh: the previous CRL (held parsed) + 1 new entry via X509v2CRLBuilder.addCRL");
   }
 
   private static X509CRLHolder bare(X509CertificateHolder issuer, List<RevokedEntry> entries, Instant now,
