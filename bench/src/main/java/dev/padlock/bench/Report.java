@@ -101,7 +101,7 @@ public final class Report {
         current = f.section();
         out.println();
         out.println("== " + current);
-        out.printf(Locale.ROOT, "%-28s %12s %10s %10s  %-6s %s%n", "", "median|p99", "min|p50", "max", "unit",
+        out.printf(Locale.ROOT, "%-34s %12s %10s %10s  %-6s %s%n", "", "median|p99", "min|p50", "max", "unit",
             "target, note");
       }
       out.println(line(f));
@@ -111,7 +111,7 @@ public final class Report {
 
   private static String line(Figure f) {
     if (f.value() == null) {
-      return String.format(Locale.ROOT, "%-28s %12s %10s %10s  %-6s %s", f.key(), "-", "", "", "", f.note());
+      return String.format(Locale.ROOT, "%-34s %12s %10s %10s  %-6s %s", f.key(), "-", "", "", "", f.note());
     }
     String lo = "";
     String hi = "";
@@ -124,7 +124,7 @@ public final class Report {
     }
     String verdict = f.target() == null ? "" : String.format(Locale.ROOT, "target %s %s: %s  ", f.target().op(),
         num(f.target().bound()), f.target().met(f.value()) ? "met" : "MISSED");
-    return String.format(Locale.ROOT, "%-28s %12s %10s %10s  %-6s %s%s", f.key(), num(f.value()), lo, hi, f.unit(),
+    return String.format(Locale.ROOT, "%-34s %12s %10s %10s  %-6s %s%s", f.key(), num(f.value()), lo, hi, f.unit(),
         verdict, f.note() == null ? "" : f.note()).stripTrailing();
   }
 
