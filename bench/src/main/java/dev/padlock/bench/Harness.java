@@ -18,6 +18,8 @@ import java.util.function.IntFunction;
  */
 public final class Harness {
   private static volatile long sink;
+  /** Latency samples taken even past the budget (a listing that scans 10M rows takes seconds each). */
+  private static final int MIN_SAMPLES = 3;
 
   private Harness() {}
 
@@ -148,7 +150,10 @@ public final class Harness {
     return Stats.of(ms);
   }
 
-  /** Latency of single calls: {@code warmups} untimed, then up to {@code samples} timed or until {@code budget}. */
+  /**
+   * Latency of single calls: {@code warmups} untimed, then up to {@code samples} timed, stopping at
+   * {@code budget} once {@value #MIN_SAMPLES} are in.
+   */
   public static Latency latency(int warmups, int samples, Duration budget, Op op) {
     for (int i = 0; i < warmups; i++) {
       call(op);
@@ -156,7 +161,7 @@ public final class Harness {
     long[] nanos = new long[samples];
     long stop = System.nanoTime() + budget.toNanos();
     int n = 0;
-    while (n < samples && (n < 10 || System.nanoTime() < stop)) {
+    while (n < samples && (n < MIN_SAMPLES || System.nanoTime() < stop)) {
       long t0 = System.nanoTime();
       call(op);
       nanos[n++] = System.nanoTime() - t0;
