@@ -192,7 +192,6 @@ class TunnelTest {
         load.join();
         assertThat(failures).as("connections failed during renewals").isEmpty();
         assertThat(served).hasSize(4).contains(first);
-        assertThat(ok.get()).isGreaterThan(30);
       }
     }
   }
