@@ -123,6 +123,10 @@ class ProbeVerifyTest {
     expectCause(run(base, f("untrusted-client.pem")), "peer-certificate-untrusted");
     expectCause(cli.run("verify", "--ca", f("ca/root.pem"), "--crl", f("crl-stale.pem"),
         f("server-chain.pem")), "revocation-stale");
+    Cli.Result missingCrl = cli.run("verify", "--ca", f("ca/root.pem"), "--crl", f("no-such-crl.pem"),
+        f("server-chain.pem"));
+    expectCause(missingCrl, "revocation-unavailable");
+    assertThat(missingCrl.err()).contains("no-such-crl.pem not loaded: no such file");
     assertThat(run(base, "--at", "yesterday", f("server.pem")).exit()).isEqualTo(2);
   }
 

@@ -190,7 +190,8 @@ public final class CrlSource {
         listeners.forEach(l -> l.reloaded("CRL " + origin(), desc));
       }
     } catch (IOException | RuntimeException e) {
-      String error = e.getMessage();
+      String error = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
       lastError = error;
       nextAttempt = now.plus(MIN_RETRY.compareTo(interval) < 0 ? MIN_RETRY : interval);
       if (old != null) {
