@@ -25,8 +25,14 @@ import java.util.Set;
  * padlock init} writes with comments). Validated here, once; a bad value is refused with the key and the
  * file named.
  */
-public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUpdate, Map<String, Profile> profiles) {
+public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUpdate, Map<String, Profile> profiles,
+    Optional<Duration> ocspDelegateValidity) {
   public static final String FILE_NAME = "padlock.conf";
+  /** Bounds of {@code ocsp.delegated.validity}: its certificate is never checked for revocation (ocsp-nocheck). */
+  static final Duration MIN_OCSP_DELEGATE = Duration.ofHours(1);
+  static final Duration MAX_OCSP_DELEGATE = Duration.ofDays(30);
+
+  /** @param ocspDelegateValidity empty when the issuing CA signs OCSP responses; else a delegate's lifetime */
 
   public CaConfig {
     profiles = Map.copyOf(profiles);
@@ -66,6 +72,18 @@ public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUp
     Optional<String> baseUrl = Optional.ofNullable(p.getProperty("ca.base-url")).map(String::trim)
         .filter(s -> !s.isEmpty()).map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     Duration crl = reader.duration("crl.next-update", "24h");
+    Optional<Duration> ocspDelegate = switch (p.getProperty("ocsp.signer", "issuing").trim()) {
+      case "", "issuing" -> Optional.empty();
+      case "delegated" -> Optional.of(reader.duration("ocsp.delegated.validity", "7d"));
+      default -> throw new PadlockException(ErrorCode.INVALID_CONFIG, where + ": ocsp.signer: '"
+          + p.getProperty("ocsp.signer").trim() + "' is neither 'issuing' nor 'delegated'");
+    };
+    if (ocspDelegate.isPresent() && (ocspDelegate.get().compareTo(MIN_OCSP_DELEGATE) < 0
+        || ocspDelegate.get().compareTo(MAX_OCSP_DELEGATE) > 0)) {
+      throw new PadlockException(ErrorCode.INVALID_CONFIG, where + ": ocsp.delegated.validity: "
+          + DurationText.format(ocspDelegate.get()) + " is outside 1h..30d (the responder certificate is never "
+          + "checked for revocation, so it must be short-lived)");
+    }
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String profile : Profile.NAMES) {
       String k = "profile." + profile + ".";
@@ -92,7 +110,7 @@ public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUp
         throw new PadlockException(ErrorCode.INVALID_CONFIG, where + ": " + e.getMessage());
       }
     }
-    return new CaConfig(name, baseUrl, crl, profiles);
+    return new CaConfig(name, baseUrl, crl, profiles, ocspDelegate);
   }
 
   private static String defaultKeyTypes() {
@@ -140,6 +158,13 @@ public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUp
 
         # How long each CRL is valid (its nextUpdate). A new CRL is made on every revocation.
         crl.next-update=24h
+
+        # Who signs OCSP responses: 'issuing' (the issuing CA's key) or 'delegated': a responder
+        # certificate (EKU OCSPSigning, id-pkix-ocsp-nocheck) that the answering process ('padlock serve')
+        # issues to itself on first use, records in the store, keeps in memory only, and replaces when a
+        # third of ocsp.delegated.validity (1h to 30d) is left.
+        ocsp.signer=issuing
+        ocsp.delegated.validity=7d
 
         # --- Profiles --------------------------------------------------------------------------
         # server: TLS servers. EKU serverAuth; needs at least one DNS or IP name

@@ -19,6 +19,7 @@ import dev.padlock.ca.issue.Profile;
 import dev.padlock.ca.issue.SubjectAltName;
 import dev.padlock.ca.pem.Pem;
 import dev.padlock.ca.revoke.CrlTemplate;
+import dev.padlock.ca.revoke.OcspDelegate;
 import dev.padlock.ca.revoke.OcspResponder;
 import dev.padlock.ca.revoke.RevocationReason;
 import dev.padlock.ca.sign.CaSigner;
@@ -47,6 +48,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -77,6 +79,8 @@ public final class CertificateAuthority implements AutoCloseable {
   private final X509CertificateHolder root;
   private final X509CertificateHolder issuing;
   private volatile CaSigner signer;
+  /** Who signs OCSP responses: {@link #signer()}, or a delegated responder ({@code ocsp.signer=delegated}). */
+  private final Supplier<CaSigner> ocspSigner;
 
   private CertificateAuthority(CaDirectory dir, CaConfig config, CertificateStore store, Clock clock,
       PassphraseSource passphrase, SecureRandom random, X509CertificateHolder root, X509CertificateHolder issuing) {
@@ -89,6 +93,8 @@ public final class CertificateAuthority implements AutoCloseable {
     this.random = random;
     this.root = root;
     this.issuing = issuing;
+    this.ocspSigner = config.ocspDelegateValidity().<Supplier<CaSigner>>map(v -> new OcspDelegate(issuing,
+        this::signer, store, clock, random, v)).orElse(this::signer);
   }
 
   /** Opens the CA in {@code path} with its embedded H2 store. */
@@ -365,9 +371,12 @@ public final class CertificateAuthority implements AutoCloseable {
     return new AdminAuthorizer(fingerprints, store, issuing, clock);
   }
 
-  /** An OCSP responder answering from this CA's store, signed by the issuing CA key. */
+  /**
+   * An OCSP responder answering from this CA's store, signed as {@code ocsp.signer} in padlock.conf says:
+   * by the issuing CA's key, or by this CA object's delegated responder ({@link OcspDelegate}).
+   */
   public OcspResponder ocspResponder() {
-    return new OcspResponder(store, issuing, this::signer, List.of(issuing), clock);
+    return new OcspResponder(store, issuing, ocspSigner, clock);
   }
 
   /**
@@ -375,7 +384,7 @@ public final class CertificateAuthority implements AutoCloseable {
    * and its signer.
    */
   public OcspResponder ocspResponder(CaSigner delegated) {
-    return new OcspResponder(store, issuing, () -> delegated, List.of(delegated.certificate()), clock);
+    return new OcspResponder(store, issuing, () -> delegated, clock);
   }
 
   /** For stores that are not JDBC: token operations are refused. */

@@ -64,10 +64,17 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(Path tmp, int maxBody) throws IOException {
+    this(tmp, maxBody, conf -> conf);
+  }
+
+  /** @param config edits padlock.conf (its text) between init and the server's start */
+  ServerFixture(Path tmp, int maxBody, java.util.function.UnaryOperator<String> config) throws IOException {
     dir = tmp.resolve("ca");
     clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     CaInitializer.init(new CaInitializer.Options(dir, "Test", KeyAlgorithm.EC_P256, Optional.empty(),
         Optional.empty(), PASSPHRASE.toCharArray()), clock);
+    Path conf = dir.resolve("padlock.conf");
+    Files.writeString(conf, config.apply(Files.readString(conf)));
     server = PadlockServer.start(ServerConfig.builder(dir).passphrase(PassphraseSource.of(PASSPHRASE.toCharArray()))
         .clock(clock).bindAddress("127.0.0.1").httpsPort(0).httpPort(0).maxBodyBytes(maxBody).build());
     ca = server.authority();

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
@@ -66,6 +68,28 @@ public final class CertificateTemplate {
       }
     } catch (IOException e) {
       throw new PadlockException(ErrorCode.INTERNAL, "cannot build certificate extensions", e);
+    }
+    return new CertificateTemplate(b);
+  }
+
+  /**
+   * A delegated OCSP responder's certificate (RFC 6960 §4.2.2.2): CA:false, critical key usage
+   * digitalSignature, EKU OCSPSigning, and id-pkix-ocsp-nocheck (§4.2.2.2.1), so relying parties do not ask
+   * about the responder itself: such a certificate must be short-lived.
+   */
+  public static CertificateTemplate ocspResponder(X509CertificateHolder issuer, SerialNumber serial, X500Name subject,
+      SubjectPublicKeyInfo key, Instant notBefore, Instant notAfter) {
+    X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuer.getSubject(), serial.value(),
+        Date.from(notBefore), Date.from(notAfter), subject, key);
+    try {
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+      b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+      b.addExtension(Extension.subjectKeyIdentifier, false, EXT.createSubjectKeyIdentifier(key));
+      b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuer));
+    } catch (IOException e) {
+      throw new PadlockException(ErrorCode.INTERNAL, "cannot build OCSP responder certificate extensions", e);
     }
     return new CertificateTemplate(b);
   }

@@ -56,21 +56,19 @@ public final class OcspResponder {
   private final CertificateStore store;
   private final X509CertificateHolder issuer;
   private final Supplier<CaSigner> signer;
-  private final List<X509CertificateHolder> included;
   private final Clock clock;
   private final DigestCalculatorProvider digests;
 
   /**
    * @param issuer the CA whose certificates are answered for
-   * @param signer who signs responses: the issuer's signer or a delegated responder's (asked once per response)
-   * @param included certificates to put in each response (the delegated responder's certificate; may be empty)
+   * @param signer who signs responses: the issuer's signer or a delegated responder's (asked once per
+   *     response, so a renewed delegate takes over at once); each response carries the signer's certificate
    */
   public OcspResponder(CertificateStore store, X509CertificateHolder issuer, Supplier<CaSigner> signer,
-      List<X509CertificateHolder> included, Clock clock) {
+      Clock clock) {
     this.store = store;
     this.issuer = issuer;
     this.signer = signer;
-    this.included = List.copyOf(included);
     this.clock = clock;
     try {
       this.digests = new JcaDigestCalculatorProviderBuilder().setProvider(BouncyCastle.provider()).build();
@@ -121,7 +119,7 @@ public final class OcspResponder {
     if (nonce != null) {
       builder.setResponseExtensions(new Extensions(nonce));
     }
-    return builder.build(s.newContentSigner(), included.toArray(X509CertificateHolder[]::new), Date.from(now));
+    return builder.build(s.newContentSigner(), new X509CertificateHolder[] {s.certificate()}, Date.from(now));
   }
 
   private CertificateStatus status(CertificateID id) throws OCSPException {

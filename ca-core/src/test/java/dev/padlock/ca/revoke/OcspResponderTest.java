@@ -8,6 +8,8 @@ import dev.padlock.ca.issue.CertificateTemplate;
 import dev.padlock.ca.issue.IssueRequest;
 import dev.padlock.ca.issue.IssuedCertificate;
 import dev.padlock.ca.pem.Pem;
+import dev.padlock.ca.store.CertificateQuery;
+import dev.padlock.ca.store.CertificateRecord;
 import dev.padlock.ca.sign.EncryptedKeyFile;
 import dev.padlock.ca.sign.KeyAlgorithm;
 import dev.padlock.ca.sign.SoftwareCaSigner;
@@ -66,7 +68,7 @@ class OcspResponderTest {
         + Files.readString(dir.resolve("issuing.pem")));
     // -reqin: openssl checks the response's nonce against the request's
     return Openssl.run(tmp, "ocsp", "-reqin", "req.der", "-respin", "resp.der", "-CAfile", "trust.pem",
-        "-resp_text").output();
+        "-attime", Long.toString(clock.instant().getEpochSecond()), "-resp_text").output(); // as of the CA's clock
   }
 
   @Test
@@ -95,6 +97,47 @@ class OcspResponderTest {
     OcspResponder delegated = ca.ocspResponder(new SoftwareCaSigner(responderCert, responderKey.getPrivate()));
     String out = ask(delegated, cert, true);
     assertThat(out).contains("Response verify OK").contains("Cert Status: good").contains("Test OCSP Responder");
+  }
+
+  @Test
+  void aDelegatedResponderFromTheConfigIsIssuedStoredAndRenewed() throws Exception {
+    ca.close();
+    Path conf = dir.resolve("padlock.conf");
+    Files.writeString(conf, Files.readString(conf).replace("ocsp.signer=issuing", "ocsp.signer=delegated")
+        .replace("ocsp.delegated.validity=7d", "ocsp.delegated.validity=3d"));
+    ca = TestCa.open(dir, clock);
+    Path cert = leaf("c");
+    OcspResponder responder = ca.ocspResponder();
+
+    String first = ask(responder, cert, true);
+    assertThat(first).contains("Response verify OK").contains("Cert Status: good")
+        .contains("CN=Test Issuing CA OCSP Responder").contains("OCSP Signing").contains("OCSP No Check");
+    List<CertificateRecord> responders = responders();
+    assertThat(responders).hasSize(1);
+    assertThat(Duration.between(responders.get(0).notBefore(), responders.get(0).notAfter()))
+        .isEqualTo(Duration.ofDays(3).plusMinutes(1));
+    assertThat(ca.verifyAudit().intact()).isTrue();
+
+    clock.advance(Duration.ofDays(1)); // two thirds of its life are left: the same responder answers
+    assertThat(ask(responder, cert, false)).contains("Response verify OK");
+    assertThat(responders()).hasSize(1);
+
+    clock.advance(Duration.ofDays(1)); // a third left: the next answer comes from a new responder
+    ca.revoke(new SerialNumber(Pem.readCertificate(Files.readAllBytes(cert), "c").getSerialNumber()).hex(),
+        RevocationReason.KEY_COMPROMISE, "test");
+    String renewed = ask(responder, cert, true);
+    assertThat(renewed).contains("Response verify OK").contains("Cert Status: revoked");
+    List<CertificateRecord> now = responders();
+    assertThat(now).hasSize(2);
+    String newSerial = now.stream().map(r -> r.serial()).filter(s -> !s.equals(responders.get(0).serial()))
+        .findFirst().orElseThrow().hex();
+    assertThat(renewed.replaceAll("[:\\s]", "").toLowerCase(java.util.Locale.ROOT))
+        .contains(newSerial.toLowerCase(java.util.Locale.ROOT)); // the new responder signed it
+  }
+
+  private List<CertificateRecord> responders() {
+    return ca.list(new CertificateQuery(Optional.empty(), Optional.of(OcspDelegate.PROFILE), Optional.empty(),
+        Optional.empty(), clock.instant(), 10));
   }
 
   @Test
