@@ -26,6 +26,7 @@ public final class JfrTop {
   private static final Map<String, String> PHASES = new LinkedHashMap<>();
 
   static {
+    PHASES.put("dev.padlock.ca.sign.SignatureCheck.verifies", "issue: PoP verify (CsrCheck.verify)");
     PHASES.put("dev.padlock.ca.issue.CsrCheck.verify", "issue: PoP verify (CsrCheck.verify)");
     PHASES.put("dev.padlock.ca.issue.CertificateTemplate.sign", "issue: build + sign (CertificateTemplate.sign)");
     PHASES.put("dev.padlock.ca.issue.CertificateTemplate.leaf", "issue: template (CertificateTemplate.leaf)");

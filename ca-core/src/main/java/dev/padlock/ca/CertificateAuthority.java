@@ -24,6 +24,7 @@ import dev.padlock.ca.revoke.RevocationReason;
 import dev.padlock.ca.sign.CaSigner;
 import dev.padlock.ca.sign.EncryptedKeyFile;
 import dev.padlock.ca.sign.KeyAlgorithm;
+import dev.padlock.ca.sign.SignatureCheck;
 import dev.padlock.ca.sign.SoftwareCaSigner;
 import dev.padlock.ca.store.CertificateQuery;
 import dev.padlock.ca.store.CertificateRecord;
@@ -53,6 +54,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * The certificate authority: the one place that decides what is issued and signs it. Requests are
@@ -76,6 +78,8 @@ public final class CertificateAuthority implements AutoCloseable {
   private final SecureRandom random;
   private final X509CertificateHolder root;
   private final X509CertificateHolder issuing;
+  /** Checks the issuing CA's signatures on presented certificates; holds its key decoded once. */
+  private final SignatureCheck issuerSignature;
   private volatile CaSigner signer;
 
   private CertificateAuthority(CaDirectory dir, CaConfig config, CertificateStore store, Clock clock,
@@ -89,6 +93,12 @@ public final class CertificateAuthority implements AutoCloseable {
     this.random = random;
     this.root = root;
     this.issuing = issuing;
+    try {
+      this.issuerSignature = SignatureCheck.of(issuing.getSubjectPublicKeyInfo());
+    } catch (OperatorCreationException e) {
+      throw new PadlockException(ErrorCode.INVALID_CONFIG, "cannot read the key of the issuing CA certificate "
+          + issuing.getSubject() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Opens the CA in {@code path} with its embedded H2 store. */
@@ -346,7 +356,7 @@ public final class CertificateAuthority implements AutoCloseable {
 
   /** Authorizes renewals by the certificate the caller holds (EST simplereenroll). */
   public RenewalAuthorizer renewalAuthorizer() {
-    return new RenewalAuthorizer(store, issuing, clock);
+    return new RenewalAuthorizer(store, issuing, issuerSignature, clock);
   }
 
   /** Authorizes administrators by the certificates in the CA directory's {@code admin.pem}. */
@@ -362,7 +372,7 @@ public final class CertificateAuthority implements AutoCloseable {
         throw new PadlockException(ErrorCode.INTERNAL, "cannot read " + file + ": " + e.getMessage(), e);
       }
     }
-    return new AdminAuthorizer(fingerprints, store, issuing, clock);
+    return new AdminAuthorizer(fingerprints, store, issuing, issuerSignature, clock);
   }
 
   /** An OCSP responder answering from this CA's store, signed by the issuing CA key. */
