@@ -178,6 +178,46 @@ abstract class CertificateStoreContract {
     assertThat(auditEntries()).isEqualTo(560);
   }
 
+  @Test
+  void revokedCertificatesAreListedNewestFirstWhetherFewOrMany() throws Exception {
+    List<CertificateRecord> all = new ArrayList<>();
+    for (int i = 0; i < 1_100; i++) {
+      CertificateRecord r = record(String.format("r-%04d", i), "client", NOW.plus(Duration.ofDays(30)));
+      all.add(new CertificateRecord(r.serial(), r.subject(), r.commonName(), r.sans(), r.profile(), r.keyType(),
+          r.notBefore(), r.notAfter(), NOW.minusSeconds(2_000 - i), r.fingerprintSha256(), r.der(), r.requester(),
+          Optional.empty()));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> done = new ArrayList<>();
+    for (CertificateRecord r : all) {
+      done.add(pool.submit(() -> store.recordIssued(r, event("issue", r))));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    CertificateQuery revoked = new CertificateQuery(Optional.of(CertificateStatus.REVOKED), Optional.empty(),
+        Optional.empty(), Optional.empty(), NOW, 20);
+    // Three revoked among 1,100: fetched by serial from the revocations journal.
+    for (int i : new int[] {5, 700, 300}) {
+      store.revoke(all.get(i).serial(), RevocationReason.SUPERSEDED, NOW, event("revoke", all.get(i)));
+    }
+    assertThat(names(store.list(revoked))).containsExactly("r-0700", "r-0300", "r-0005");
+    // More revoked than the listing fetches by serial: it walks the newest certificates instead.
+    for (int i = 0; i < 1_100; i += 1) {
+      if (i != 5 && i != 700 && i != 300 && i % 13 != 0) {
+        store.revoke(all.get(i).serial(), RevocationReason.SUPERSEDED, NOW, event("revoke", all.get(i)));
+      }
+    }
+    List<String> newest = new ArrayList<>();
+    for (int i = 1_099; newest.size() < 20; i--) {
+      if (i % 13 != 0 || i == 5 || i == 700 || i == 300) {
+        newest.add(String.format("r-%04d", i));
+      }
+    }
+    assertThat(names(store.list(revoked))).containsExactlyElementsOf(newest);
+  }
+
   private List<CertificateRecord> byName(String name) {
     return store.list(new CertificateQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(name),
         NOW, 100));

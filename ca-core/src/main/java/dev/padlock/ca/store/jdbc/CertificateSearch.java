@@ -2,6 +2,7 @@ package dev.padlock.ca.store.jdbc;
 
 import dev.padlock.ca.store.CertificateQuery;
 import dev.padlock.ca.store.CertificateRecord;
+import dev.padlock.ca.store.CertificateStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,11 +18,18 @@ import java.util.Set;
  * {@code certificates_issued_at} index. With a name, the matching serials come from one range of the
  * {@code certificate_names} primary key; when a prefix matches more than {@value #CANDIDATES} certificates,
  * walking the newest certificates and testing their names finds the first page sooner than sorting every
- * match, so the listing does that instead.
+ * match, so the listing does that instead. Revoked certificates are found the same way from the
+ * {@code revocations} journal while there are at most {@value #REVOKED_CANDIDATES} (there is no index on
+ * status: a CA with few revocations would otherwise walk every certificate to list them).
  */
 final class CertificateSearch {
   /** Above this many certificates matching a name, walk newest first instead of fetching every match. */
   static final int CANDIDATES = 500;
+  /**
+   * Up to this many revoked certificates, a listing by status revoked fetches them by serial; above it, it
+   * walks the newest certificates, where revoked ones are then common enough to fill a page soon.
+   */
+  static final int REVOKED_CANDIDATES = 1_000;
   private static final int PAGE = 500;
 
   private CertificateSearch() {}
@@ -29,21 +37,41 @@ final class CertificateSearch {
   static List<CertificateRecord> list(Connection c, CertificateQuery q) throws SQLException {
     Optional<String> prefix = q.namePrefix().flatMap(Names::prefix);
     Filter filter = Filter.of(q);
-    if (prefix.isEmpty()) {
+    Set<String> serials;
+    if (prefix.isPresent()) {
+      serials = matching(c, prefix.get(), CANDIDATES);
+      if (serials == null) {
+        return walk(c, filter, prefix.get(), q.limit());
+      }
+    } else if (q.status().filter(s -> s == CertificateStatus.REVOKED).isPresent()) {
+      serials = revoked(c, REVOKED_CANDIDATES); // few revoked among many: walking newest first would read them all
+    } else {
+      serials = null;
+    }
+    if (serials == null) {
       return select(c, filter, "", List.of(), q.limit());
     }
-    Set<String> serials = matching(c, prefix.get(), CANDIDATES);
-    if (serials != null && serials.isEmpty()) {
+    if (serials.isEmpty()) {
       return List.of();
     }
-    if (serials != null) {
-      StringBuilder in = new StringBuilder(" AND serial IN (");
-      for (int i = 0; i < serials.size(); i++) {
-        in.append(i == 0 ? "?" : ", ?");
-      }
-      return select(c, filter, in.append(')').toString(), new ArrayList<>(serials), q.limit());
+    StringBuilder in = new StringBuilder(" AND serial IN (");
+    for (int i = 0; i < serials.size(); i++) {
+      in.append(i == 0 ? "?" : ", ?");
     }
-    return walk(c, filter, prefix.get(), q.limit());
+    return select(c, filter, in.append(')').toString(), new ArrayList<>(serials), q.limit());
+  }
+
+  /** The serials of the revoked certificates, or null if there are more than {@code max}. */
+  private static Set<String> revoked(Connection c, int max) throws SQLException {
+    Set<String> serials = new LinkedHashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT serial FROM revocations FETCH FIRST " + (max + 1) + " ROWS ONLY");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        serials.add(rs.getString(1));
+      }
+    }
+    return serials.size() > max ? null : serials;
   }
 
   /**
