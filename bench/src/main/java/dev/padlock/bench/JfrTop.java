@@ -26,6 +26,7 @@ public final class JfrTop {
   private static final Map<String, String> PHASES = new LinkedHashMap<>();
 
   static {
+    PHASES.put("dev.padlock.ca.sign.SignatureCheck.verifies", "issue: PoP verify (CsrCheck.verify)");
     PHASES.put("dev.padlock.ca.issue.CsrCheck.verify", "issue: PoP verify (CsrCheck.verify)");
     PHASES.put("dev.padlock.ca.issue.CertificateTemplate.sign", "issue: build + sign (CertificateTemplate.sign)");
     PHASES.put("dev.padlock.ca.issue.CertificateTemplate.leaf", "issue: template (CertificateTemplate.leaf)");
@@ -33,9 +34,10 @@ public final class JfrTop {
     PHASES.put("dev.padlock.ca.Fingerprints.", "issue: fingerprint");
     PHASES.put("dev.padlock.ca.SerialNumber.random", "issue: serial (SecureRandom)");
     PHASES.put("dev.padlock.ca.CertificateAuthority.decide", "issue: profile/name checks");
-    PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.insertCertificate", "store: serial check + INSERT");
-    PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.appendAudit", "store: audit append (SELECT last + INSERT)");
-    PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.forEachRevoked", "CRL: H2 scan (forEachRevoked)");
+    PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.insertIssued", "store: INSERTs (group commit batch)");
+    PHASES.put("dev.padlock.ca.store.jdbc.AuditLog.appendAll", "store: audit append (head kept in memory)");
+    PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.forEachRevokedSince",
+        "CRL: revocations scan (forEachRevokedSince)");
     PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.latestCrl", "CRL: read stored CRL (latestCrl)");
     PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.saveCrl", "CRL: save blob (saveCrl)");
     PHASES.put("dev.padlock.ca.store.jdbc.JdbcCertificateStore.revoke", "store: revoke UPDATE");

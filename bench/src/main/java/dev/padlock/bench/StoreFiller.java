@@ -12,12 +12,19 @@ import java.util.HexFormat;
 /**
  * Fills a CA's store at scale, in JDBC batches straight into padlock's schema (as migrated by Flyway), far
  * faster than issuing each certificate. Row {@code i} of a fill with seed {@code s} gets a serial and a
- * fingerprint computed from (s, i), so lookups can pick stored serials without keeping them.
+ * fingerprint computed from (s, i), so lookups can pick stored serials without keeping them. Each row's
+ * name goes into {@code certificate_names} and each revoked row into {@code revocations}, as the store
+ * itself writes them.
  */
 final class StoreFiller {
   private static final String INSERT = "INSERT INTO certificates (serial, subject, common_name, sans, profile, "
       + "key_type, not_before, not_after, issued_at, fingerprint, der, requester, status, revoked_at, "
       + "revocation_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** Each certificate's names (its CN; the SAN's value is the same name), as the store writes them. */
+  private static final String INSERT_NAME = "INSERT INTO certificate_names (name, serial) VALUES (?, ?)";
+  /** The revocation journal CRLs are built from, as the store writes it for each revocation. */
+  private static final String INSERT_REVOCATION =
+      "INSERT INTO revocations (seq, serial, revoked_at, reason) VALUES (?, ?, ?, ?)";
   private static final String[] PROFILES = {"server", "client", "device"};
   private static final int[] REASONS = {1, 4, 5, 0}; // keyCompromise, superseded, cessationOfOperation, unspecified
   private static final int BATCH = 1_000;
@@ -100,30 +107,66 @@ final class StoreFiller {
   void fill(Connection c, long from, long to, Kind kind) throws SQLException {
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
-    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+    try (PreparedStatement ps = c.prepareStatement(INSERT);
+         PreparedStatement names = c.prepareStatement(INSERT_NAME);
+         PreparedStatement revocations = c.prepareStatement(INSERT_REVOCATION)) {
       for (long i = from; i < to; i++) {
         bind(ps, i, kind);
         ps.addBatch();
+        names.setString(1, name(i));
+        names.setString(2, serial(i).hex());
+        names.addBatch();
+        if (revoked(i, kind)) {
+          revocations.setLong(1, revocationSequence(i));
+          revocations.setString(2, serial(i).hex());
+          revocations.setLong(3, revokedAt(i));
+          revocations.setInt(4, REASONS[(int) (i % REASONS.length)]);
+          revocations.addBatch();
+        }
         if ((i - from + 1) % BATCH == 0) {
           ps.executeBatch();
+          names.executeBatch();
+          revocations.executeBatch();
         }
         if ((i - from + 1) % COMMIT_EVERY == 0) {
           c.commit();
         }
       }
       ps.executeBatch();
+      names.executeBatch();
+      revocations.executeBatch();
       c.commit();
     } finally {
       c.setAutoCommit(auto);
     }
   }
 
+  private long issued(long i) {
+    return now.getEpochSecond() - Duration.ofDays(365).getSeconds() + i * spacingSeconds;
+  }
+
+  private long revokedAt(long i) {
+    return Math.min(now.getEpochSecond(), issued(i) + 86_400);
+  }
+
+  private static boolean revoked(long i, Kind kind) {
+    return kind.allRevoked() || i % kind.revokedEvery() == kind.revokedEvery() - 1;
+  }
+
+  /**
+   * Row {@code i}'s place in the revocation journal: negative (below every audit sequence, as the store's
+   * migration numbers revocations it finds), rising with {@code i}, and apart for each seed.
+   */
+  private long revocationSequence(long i) {
+    return -(1L << 62) + (seed << 50) + i;
+  }
+
   private void bind(PreparedStatement ps, long i, Kind kind) throws SQLException {
     String name = name(i);
-    long issued = now.getEpochSecond() - Duration.ofDays(365).getSeconds() + i * spacingSeconds;
+    long issued = issued(i);
     String profile = PROFILES[(int) (i % PROFILES.length)];
     long lifetime = Duration.ofDays(profile.equals("device") ? 365 : 30).getSeconds();
-    boolean revoked = kind.allRevoked() || i % kind.revokedEvery() == kind.revokedEvery() - 1;
+    boolean revoked = revoked(i, kind);
     ps.setString(1, serial(i).hex());
     ps.setString(2, "CN=" + name);
     ps.setString(3, name);
@@ -138,7 +181,7 @@ final class StoreFiller {
     ps.setString(12, "bench");
     ps.setString(13, revoked ? "revoked" : "valid");
     if (revoked) {
-      ps.setLong(14, Math.min(now.getEpochSecond(), issued + 86_400));
+      ps.setLong(14, revokedAt(i));
       ps.setInt(15, REASONS[(int) (i % REASONS.length)]);
     } else {
       ps.setNull(14, java.sql.Types.BIGINT);

@@ -18,13 +18,14 @@ import dev.padlock.ca.issue.IssuedCertificate;
 import dev.padlock.ca.issue.Profile;
 import dev.padlock.ca.issue.SubjectAltName;
 import dev.padlock.ca.pem.Pem;
-import dev.padlock.ca.revoke.CrlTemplate;
 import dev.padlock.ca.revoke.OcspDelegate;
+import dev.padlock.ca.revoke.CrlPublisher;
 import dev.padlock.ca.revoke.OcspResponder;
 import dev.padlock.ca.revoke.RevocationReason;
 import dev.padlock.ca.sign.CaSigner;
 import dev.padlock.ca.sign.EncryptedKeyFile;
 import dev.padlock.ca.sign.KeyAlgorithm;
+import dev.padlock.ca.sign.SignatureCheck;
 import dev.padlock.ca.sign.SoftwareCaSigner;
 import dev.padlock.ca.store.CertificateQuery;
 import dev.padlock.ca.store.CertificateRecord;
@@ -49,17 +50,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * The certificate authority: the one place that decides what is issued and signs it. Requests are
  * checked against the profile (key type, names, validity), the certificate is built and signed, stored
- * with its audit entry, and only then returned. Revocation updates the store and publishes a new CRL.
+ * with its audit entry, and only then returned. Revocation updates the store, then a new CRL is published
+ * off the caller's thread ({@link CrlPublisher}).
  *
  * <p>Thread-safe. The issuing key is decrypted on first use, with the passphrase from the {@link
  * PassphraseSource}.
@@ -78,6 +81,9 @@ public final class CertificateAuthority implements AutoCloseable {
   private final SecureRandom random;
   private final X509CertificateHolder root;
   private final X509CertificateHolder issuing;
+  /** Checks the issuing CA's signatures on presented certificates; holds its key decoded once. */
+  private final SignatureCheck issuerSignature;
+  private final CrlPublisher crls;
   private volatile CaSigner signer;
   /** Who signs OCSP responses: {@link #signer()}, or a delegated responder ({@code ocsp.signer=delegated}). */
   private final Supplier<CaSigner> ocspSigner;
@@ -95,6 +101,13 @@ public final class CertificateAuthority implements AutoCloseable {
     this.issuing = issuing;
     this.ocspSigner = config.ocspDelegateValidity().<Supplier<CaSigner>>map(v -> new OcspDelegate(issuing,
         this::signer, store, clock, random, v)).orElse(this::signer);
+    this.crls = new CrlPublisher(store, issuing, this::signer, clock, config.crlNextUpdate());
+    try {
+      this.issuerSignature = SignatureCheck.of(issuing.getSubjectPublicKeyInfo());
+    } catch (OperatorCreationException e) {
+      throw new PadlockException(ErrorCode.INVALID_CONFIG, "cannot read the key of the issuing CA certificate "
+          + issuing.getSubject() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Opens the CA in {@code path} with its embedded H2 store. */
@@ -352,7 +365,7 @@ public final class CertificateAuthority implements AutoCloseable {
 
   /** Authorizes renewals by the certificate the caller holds (EST simplereenroll). */
   public RenewalAuthorizer renewalAuthorizer() {
-    return new RenewalAuthorizer(store, issuing, clock);
+    return new RenewalAuthorizer(store, issuing, issuerSignature, clock);
   }
 
   /** Authorizes administrators by the certificates in the CA directory's {@code admin.pem}. */
@@ -368,7 +381,7 @@ public final class CertificateAuthority implements AutoCloseable {
         throw new PadlockException(ErrorCode.INTERNAL, "cannot read " + file + ": " + e.getMessage(), e);
       }
     }
-    return new AdminAuthorizer(fingerprints, store, issuing, clock);
+    return new AdminAuthorizer(fingerprints, store, issuing, issuerSignature, clock);
   }
 
   /**
@@ -439,11 +452,21 @@ public final class CertificateAuthority implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------- revoke
 
-  /** What a revocation did: the revoked certificate and the CRL published after it. */
-  public record Revocation(CertificateRecord record, StoredCrl crl) {}
+  /**
+   * What a revocation did: the revoked certificate, committed to the store (OCSP answers from the store, so
+   * it already says "revoked"), and the CRL being published after it.
+   */
+  public record Revocation(CertificateRecord record, CompletableFuture<StoredCrl> publication) {
+    /** Waits for the first CRL that lists this revocation and returns it (a build coalesces revocations). */
+    public StoredCrl crl() {
+      return CrlPublisher.await(publication);
+    }
+  }
 
   /**
-   * Revokes a certificate and publishes a new CRL.
+   * Revokes a certificate: the store update and its audit entry, in one transaction, then a request for a
+   * new CRL, which is built and saved off this thread ({@link Revocation#crl()} waits for it). Revocations
+   * that arrive while a CRL is being built share the next one.
    *
    * @throws PadlockException {@code UNKNOWN_SERIAL}, {@code ALREADY_REVOKED}, {@code INVALID_SERIAL}
    */
@@ -459,48 +482,34 @@ public final class CertificateAuthority implements AutoCloseable {
     CertificateRecord revoked = store.revoke(target.serial(), reason, now,
         new AuditEvent(now, "revoke", target.serial().hex(), actor, "reason=" + reason.rfcName() + " cn="
             + target.commonName()));
-    return new Revocation(revoked, publishCrl());
+    return new Revocation(revoked, crls.request());
   }
 
   // ------------------------------------------------------------------------------------------------- CRL
 
   /**
-   * Signs and stores a new full CRL with the next CRL number. When another process publishes at the same
-   * moment, this one takes the next number and includes everything revoked by then.
+   * Signs and stores a new CRL with the next CRL number, listing every revocation committed before this
+   * call, and returns it. When another process publishes at the same moment, this one takes the next number.
    */
   public StoredCrl publishCrl() {
-    CaSigner s = signer();
-    for (int attempt = 0; attempt < 10; attempt++) {
-      BigInteger number = store.nextCrlNumber();
-      Instant thisUpdate = now();
-      Instant nextUpdate = thisUpdate.plus(config.crlNextUpdate());
-      CrlTemplate template = new CrlTemplate(issuing, number, thisUpdate, nextUpdate);
-      store.forEachRevoked(template);
-      X509CRLHolder crl = template.sign(s);
-      StoredCrl stored;
-      try {
-        stored = new StoredCrl(number, thisUpdate, nextUpdate, crl.getEncoded());
-      } catch (IOException e) {
-        throw new PadlockException(ErrorCode.INTERNAL, "cannot encode the CRL", e);
-      }
-      if (store.saveCrl(stored)) {
-        return stored;
-      }
-    }
-    throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "cannot publish a CRL: other writers kept taking its number");
+    signer(); // a wrong passphrase is reported here, not from the publisher's thread
+    return crls.publish();
   }
 
   /**
-   * The current CRL: the stored one while less than half of its lifetime has passed, else a freshly
-   * signed one (which needs the passphrase).
+   * The current CRL: the stored one while less than half of its lifetime has passed and it lists every
+   * revocation committed so far; else a freshly signed one (which needs the passphrase).
    */
   public StoredCrl currentCrl() {
-    Optional<StoredCrl> latest = store.latestCrl();
-    if (latest.isPresent()) {
-      StoredCrl c = latest.get();
-      Instant half = c.thisUpdate().plus(Duration.between(c.thisUpdate(), c.nextUpdate()).dividedBy(2));
-      if (now().isBefore(half)) {
-        return c;
+    Optional<BigInteger> number = store.latestCrlNumber();
+    if (number.isPresent()) {
+      Optional<StoredCrl> mine = crls.lastSaved().filter(c -> c.number().equals(number.get()));
+      StoredCrl c = mine.isPresent() ? mine.get() : store.latestCrl().orElse(null);
+      if (c != null) {
+        Instant half = c.thisUpdate().plus(Duration.between(c.thisUpdate(), c.nextUpdate()).dividedBy(2));
+        if (now().isBefore(half) && c.revocationsThrough() >= store.lastRevocationSequence()) {
+          return c;
+        }
       }
     }
     return publishCrl();
@@ -514,8 +523,13 @@ public final class CertificateAuthority implements AutoCloseable {
     return v.verdict();
   }
 
+  /** Finishes the CRL publication in progress, if any, then closes the store. */
   @Override
   public void close() {
-    store.close();
+    try {
+      crls.close();
+    } finally {
+      store.close();
+    }
   }
 }

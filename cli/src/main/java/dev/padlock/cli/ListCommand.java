@@ -42,7 +42,8 @@ final class ListCommand implements Runnable {
   @Option(names = "--profile", paramLabel = "PROFILE", description = "Only this profile: server, client, device.")
   String profile;
 
-  @Option(names = "--name", paramLabel = "TEXT", description = "Only certificates whose CN or a SAN contains TEXT.")
+  @Option(names = "--name", paramLabel = "TEXT", description = "Only certificates whose CN or a SAN's value "
+      + "starts with TEXT, ignoring case (dns:web and web both find web.internal; a whole name finds itself).")
   String name;
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",

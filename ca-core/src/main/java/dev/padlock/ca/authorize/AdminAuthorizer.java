@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
+import dev.padlock.ca.sign.SignatureCheck;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
@@ -21,14 +22,22 @@ public final class AdminAuthorizer {
   private final Set<String> adminFingerprints;
   private final CertificateStore store;
   private final X509CertificateHolder issuing;
+  private final SignatureCheck issuerSignature;
   private final Clock clock;
 
   /** @param adminFingerprints SHA-256 fingerprints (hex) of the admin certificates; empty denies everyone */
   public AdminAuthorizer(Set<String> adminFingerprints, CertificateStore store, X509CertificateHolder issuing,
       Clock clock) {
+    this(adminFingerprints, store, issuing, PresentedCertificate.issuerSignature(issuing), clock);
+  }
+
+  /** @param issuerSignature the check of the issuing CA's signatures, kept by the CA (its key decoded once) */
+  public AdminAuthorizer(Set<String> adminFingerprints, CertificateStore store, X509CertificateHolder issuing,
+      SignatureCheck issuerSignature, Clock clock) {
     this.adminFingerprints = Set.copyOf(adminFingerprints);
     this.store = store;
     this.issuing = issuing;
+    this.issuerSignature = issuerSignature;
     this.clock = clock;
   }
 
@@ -45,7 +54,7 @@ public final class AdminAuthorizer {
       throw new PadlockException(ErrorCode.FORBIDDEN, "this needs the admin client certificate; "
           + "the certificate presented is not an admin's");
     }
-    CertificateRecord r = PresentedCertificate.check(presented, issuing, store,
+    CertificateRecord r = PresentedCertificate.check(presented, issuing, issuerSignature, store,
         clock.instant().truncatedTo(ChronoUnit.SECONDS));
     return new Authorization("admin:" + r.commonName() + ":" + r.serial().hex(), Constraints.NONE, Optional.empty());
   }
@@ -70,7 +79,7 @@ public final class AdminAuthorizer {
     if (isAdmin(presented)) {
       return authorize(presented).actor();
     }
-    CertificateRecord holder = PresentedCertificate.check(presented, issuing, store,
+    CertificateRecord holder = PresentedCertificate.check(presented, issuing, issuerSignature, store,
         clock.instant().truncatedTo(ChronoUnit.SECONDS));
     if (!holder.serial().equals(target.serial())) {
       throw new PadlockException(ErrorCode.FORBIDDEN, "only an admin or the certificate's own holder may revoke "

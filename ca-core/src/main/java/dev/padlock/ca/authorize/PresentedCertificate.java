@@ -4,14 +4,14 @@ import dev.padlock.ca.ErrorCode;
 import dev.padlock.ca.Fingerprints;
 import dev.padlock.ca.PadlockException;
 import dev.padlock.ca.SerialNumber;
-import dev.padlock.ca.sign.BouncyCastle;
+import dev.padlock.ca.sign.SignatureCheck;
 import dev.padlock.ca.store.CertificateRecord;
 import dev.padlock.ca.store.CertificateStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * Checks a certificate a caller presented over mutual TLS, independently of the TLS layer: signed by this
@@ -21,16 +21,25 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 final class PresentedCertificate {
   private PresentedCertificate() {}
 
-  static CertificateRecord check(X509CertificateHolder cert, X509CertificateHolder issuing, CertificateStore store,
-      Instant now) {
+  /** The check of signatures by the issuing CA's key; the CA keeps one, so its key is decoded once. */
+  static SignatureCheck issuerSignature(X509CertificateHolder issuing) {
+    try {
+      return SignatureCheck.of(issuing.getSubjectPublicKeyInfo());
+    } catch (OperatorCreationException e) {
+      throw new PadlockException(ErrorCode.INTERNAL, "cannot read the key of the issuing CA certificate "
+          + issuing.getSubject(), e);
+    }
+  }
+
+  static CertificateRecord check(X509CertificateHolder cert, X509CertificateHolder issuing,
+      SignatureCheck issuerSignature, CertificateStore store, Instant now) {
     if (cert == null) {
       throw new PadlockException(ErrorCode.UNAUTHORIZED,
           "this needs a client certificate issued by this CA, presented over mutual TLS");
     }
     boolean signedByUs;
     try {
-      signedByUs = cert.getIssuer().equals(issuing.getSubject()) && cert.isSignatureValid(
-          new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.provider()).build(issuing));
+      signedByUs = cert.getIssuer().equals(issuing.getSubject()) && issuerSignature.verifies(cert);
     } catch (Exception e) {
       signedByUs = false;
     }

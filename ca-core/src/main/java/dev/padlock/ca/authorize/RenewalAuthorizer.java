@@ -8,6 +8,7 @@ import dev.padlock.ca.store.CertificateStore;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import dev.padlock.ca.sign.SignatureCheck;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
@@ -18,11 +19,19 @@ import org.bouncycastle.cert.X509CertificateHolder;
 public final class RenewalAuthorizer {
   private final CertificateStore store;
   private final X509CertificateHolder issuing;
+  private final SignatureCheck issuerSignature;
   private final Clock clock;
 
   public RenewalAuthorizer(CertificateStore store, X509CertificateHolder issuing, Clock clock) {
+    this(store, issuing, PresentedCertificate.issuerSignature(issuing), clock);
+  }
+
+  /** @param issuerSignature the check of the issuing CA's signatures, kept by the CA (its key decoded once) */
+  public RenewalAuthorizer(CertificateStore store, X509CertificateHolder issuing, SignatureCheck issuerSignature,
+      Clock clock) {
     this.store = store;
     this.issuing = issuing;
+    this.issuerSignature = issuerSignature;
     this.clock = clock;
   }
 
@@ -31,7 +40,7 @@ public final class RenewalAuthorizer {
    *     {@link ErrorCode#FORBIDDEN} for a revoked one
    */
   public Authorization authorize(X509CertificateHolder presented) {
-    CertificateRecord current = PresentedCertificate.check(presented, issuing, store,
+    CertificateRecord current = PresentedCertificate.check(presented, issuing, issuerSignature, store,
         clock.instant().truncatedTo(ChronoUnit.SECONDS));
     Constraints same = Constraints.of(current.profile(), current.commonName(),
         current.sans().stream().map(SubjectAltName::parse).toList());

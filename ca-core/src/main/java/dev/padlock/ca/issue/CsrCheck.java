@@ -2,8 +2,8 @@ package dev.padlock.ca.issue;
 
 import dev.padlock.ca.ErrorCode;
 import dev.padlock.ca.PadlockException;
-import dev.padlock.ca.sign.BouncyCastle;
 import dev.padlock.ca.sign.KeyAlgorithm;
+import dev.padlock.ca.sign.SignatureCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +19,6 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -38,8 +37,7 @@ public final class CsrCheck {
     KeyAlgorithm keyType = KeyAlgorithm.of(csr.getSubjectPublicKeyInfo());
     boolean valid;
     try {
-      valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.provider())
-          .build(csr.getSubjectPublicKeyInfo()));
+      valid = SignatureCheck.of(csr.getSubjectPublicKeyInfo()).verifies(csr);
     } catch (Exception e) {
       throw new PadlockException(ErrorCode.CSR_SIGNATURE_INVALID,
           "the CSR's signature cannot be checked: " + e.getMessage(), e);

@@ -5,14 +5,18 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What to list: optionally by status, by profile, by expiry within a window, and by common name or SAN
- * containing some text; newest first, at most {@code limit}.
+ * What to list: optionally by status, by profile, by expiry within a window, and by name; newest first, at
+ * most {@code limit}.
+ *
+ * @param namePrefix certificates with a name (the CN or a SAN's value) that starts with this text, ignoring
+ *     case; a leading SAN type ({@code dns:}, {@code ip:}, {@code uri:}, {@code email:}) is ignored, and a
+ *     whole name is a prefix of itself. Blank: no name filter
  */
 public record CertificateQuery(
     Optional<CertificateStatus> status,
     Optional<String> profile,
     Optional<Duration> expiringWithin,
-    Optional<String> nameContains,
+    Optional<String> namePrefix,
     Instant now,
     int limit) {
 

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * Where the CA keeps what it issued and revoked, its CRL and its audit log. Every write is durable when
- * the method returns, and each writes its audit entry in the same transaction.
+ * the method returns, and each writes its audit entry in the same transaction. Concurrent writes may
+ * share a transaction (group commit); each still returns only once its own write is committed.
  */
 public interface CertificateStore extends AutoCloseable {
 
@@ -36,9 +37,28 @@ public interface CertificateStore extends AutoCloseable {
   CertificateRecord revoke(SerialNumber serial, RevocationReason reason, Instant at, AuditEvent event);
 
   /** Streams every revoked certificate (for building a CRL) without loading them all at once. */
-  void forEachRevoked(Consumer<RevokedEntry> sink);
+  default void forEachRevoked(Consumer<RevokedEntry> sink) {
+    forEachRevokedSince(Long.MIN_VALUE, sink);
+  }
+
+  /**
+   * Streams the revocations committed after the one with sequence {@code after}, in commit order, and
+   * returns the sequence of the last one streamed ({@code after} if none). A revocation committed later
+   * always has a higher sequence, so passing the returned value next time streams exactly what was revoked
+   * since, whichever process revoked it.
+   */
+  long forEachRevokedSince(long after, Consumer<RevokedEntry> sink);
 
   Optional<StoredCrl> latestCrl();
+
+  /** The number of the latest CRL, without reading the CRL itself. */
+  Optional<BigInteger> latestCrlNumber();
+
+  /**
+   * The sequence of the last revocation committed ({@link Long#MIN_VALUE} if none): a CRL whose {@link
+   * StoredCrl#revocationsThrough()} is below it does not list every revocation.
+   */
+  long lastRevocationSequence();
 
   /**
    * Saves a CRL if its number is above the stored one's.
@@ -49,7 +69,7 @@ public interface CertificateStore extends AutoCloseable {
 
   /** The number the next CRL must carry: one above the latest. */
   default BigInteger nextCrlNumber() {
-    return latestCrl().map(c -> c.number().add(BigInteger.ONE)).orElse(BigInteger.ONE);
+    return latestCrlNumber().map(n -> n.add(BigInteger.ONE)).orElse(BigInteger.ONE);
   }
 
   /** Appends an audit entry on its own (for events that store nothing else). */

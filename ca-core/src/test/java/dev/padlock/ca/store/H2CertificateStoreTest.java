@@ -11,4 +11,19 @@ class H2CertificateStoreTest extends CertificateStoreContract {
   CertificateStore openStore() {
     return JdbcStores.openH2(tmp, 4);
   }
+
+  @Override
+  String emptyDatabaseUrl() {
+    return JdbcStores.h2Url(tmp.resolve("older"));
+  }
+
+  @Override
+  String databaseUser() {
+    return "padlock";
+  }
+
+  @Override
+  CertificateStore openSecondStore() {
+    return JdbcStores.openH2(tmp, 2);
+  }
 }

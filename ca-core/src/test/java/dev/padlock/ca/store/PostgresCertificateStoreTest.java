@@ -25,12 +25,34 @@ class PostgresCertificateStoreTest extends CertificateStoreContract {
     }
   }
 
+  String db;
+
+  @Override
+  CertificateStore openSecondStore() {
+    return JdbcStores.open(pg.jdbcUrl().replace("/postgres", "/" + db), pg.user(), "", 2);
+  }
+
   @Override
   CertificateStore openStore() throws Exception {
-    String db = "t" + databases.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "")) {
-      c.createStatement().execute("CREATE DATABASE " + db);
-    }
+    db = createDatabase();
     return JdbcStores.open(pg.jdbcUrl().replace("/postgres", "/" + db), pg.user(), "", 4);
+  }
+
+  @Override
+  String emptyDatabaseUrl() throws Exception {
+    return pg.jdbcUrl().replace("/postgres", "/" + createDatabase());
+  }
+
+  @Override
+  String databaseUser() {
+    return pg.user();
+  }
+
+  private static String createDatabase() throws Exception {
+    String name = "t" + databases.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "")) {
+      c.createStatement().execute("CREATE DATABASE " + name);
+    }
+    return name;
   }
 }

@@ -3,10 +3,9 @@ package dev.padlock.ca.store.jdbc;
 import dev.padlock.ca.ErrorCode;
 import dev.padlock.ca.PadlockException;
 import dev.padlock.ca.SerialNumber;
-import dev.padlock.ca.audit.AuditChain;
-import dev.padlock.ca.authorize.TokenStore;
 import dev.padlock.ca.audit.AuditEntry;
 import dev.padlock.ca.audit.AuditEvent;
+import dev.padlock.ca.authorize.TokenStore;
 import dev.padlock.ca.revoke.RevocationReason;
 import dev.padlock.ca.store.CertificateQuery;
 import dev.padlock.ca.store.CertificateRecord;
@@ -14,6 +13,7 @@ import dev.padlock.ca.store.CertificateStore;
 import dev.padlock.ca.store.RevokedEntry;
 import dev.padlock.ca.store.StoredCrl;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,24 +21,31 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
  * The store on plain JDBC: H2 (embedded, the default) or PostgreSQL (several replicas). Portable SQL only;
  * the schema is created and upgraded by Flyway ({@link JdbcStores}).
+ *
+ * <p>Issued certificates are written by {@link GroupCommit}: concurrent issuances share one transaction and
+ * one durable commit. Audit entries are appended by {@link AuditLog}, which keeps the chain's head in
+ * memory. Name searches use {@link CertificateSearch}.
  */
 public final class JdbcCertificateStore implements CertificateStore {
-  private static final String UNIQUE_VIOLATION = "23505";
+  static final String UNIQUE_VIOLATION = "23505";
   private static final int MAX_ATTEMPTS = 20;
-  private static final String COLUMNS = "serial, subject, common_name, sans, profile, key_type, not_before, "
+  static final String COLUMNS = "serial, subject, common_name, sans, profile, key_type, not_before, "
       + "not_after, issued_at, fingerprint, der, requester, status, revoked_at, revocation_reason";
 
   private final DataSource dataSource;
   private final AutoCloseable onClose;
+  private final AuditLog audit = new AuditLog();
+  private final GroupCommit issued = new GroupCommit(this::writeIssued);
 
   JdbcCertificateStore(DataSource dataSource, AutoCloseable onClose) {
     this.dataSource = dataSource;
@@ -50,42 +57,160 @@ public final class JdbcCertificateStore implements CertificateStore {
     return new JdbcTokenStore(this);
   }
 
+  // ------------------------------------------------------------------------------------------- issuance
+
   @Override
   public void recordIssued(CertificateRecord r, AuditEvent event) {
-    inTransaction(c -> {
-      insertCertificate(c, r);
-      appendAudit(c, event);
-      return null;
-    });
+    issued.submit(new GroupCommit.Item(r, event, null, null));
   }
 
-  /** Inserts a certificate inside the caller's transaction; a taken serial throws {@link DuplicateSerialException}. */
-  static void insertCertificate(Connection c, CertificateRecord r) throws SQLException {
-    try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM certificates WHERE serial = ?")) {
-      exists.setString(1, r.serial().hex());
-      try (ResultSet rs = exists.executeQuery()) {
-        if (rs.next()) {
-          throw new DuplicateSerialException(r.serial());
+  /** Spends the token and stores the certificate in one transaction; false if the token could not be spent. */
+  boolean redeemAndRecord(String tokenHash, Instant now, CertificateRecord r, AuditEvent event) {
+    return issued.submit(new GroupCommit.Item(r, event, tokenHash, now)) == GroupCommit.Outcome.STORED;
+  }
+
+  /**
+   * Writes a batch of issued certificates in one transaction. A taken serial (a unique violation on the
+   * primary key: nothing is read before inserting) fails that certificate alone with {@link
+   * DuplicateSerialException}; the others are written again without it. A unique violation on the audit
+   * sequence (another process appended) is retried with the head read again.
+   */
+  private void writeIssued(List<GroupCommit.Item> batch) {
+    List<GroupCommit.Item> todo = new ArrayList<>(batch);
+    audit.lock();
+    try {
+      SQLException last = null;
+      for (int attempt = 0; attempt < MAX_ATTEMPTS && !todo.isEmpty(); attempt++) {
+        try (Connection c = dataSource.getConnection()) {
+          c.setAutoCommit(false);
+          audit.begin();
+          try {
+            insertIssued(c, todo);
+            c.commit();
+            audit.committed();
+            return;
+          } catch (SQLException e) {
+            rollback(c);
+            audit.rolledBack();
+            for (GroupCommit.Item i : todo) {
+              i.outcome = null;
+            }
+            if (isUniqueViolation(e)) {
+              Set<String> taken = takenSerials(c, todo);
+              c.commit();
+              Set<String> inBatch = new HashSet<>();
+              todo.removeIf(i -> {
+                String serial = i.record.serial().hex();
+                // Stored already, or earlier in this batch (two concurrent callers with one serial): the
+                // first keeps it. A violation that is neither is another process's audit append: retried.
+                if (taken.contains(serial) || !inBatch.add(serial)) {
+                  i.failure = new DuplicateSerialException(i.record.serial());
+                  return true;
+                }
+                return false;
+              });
+            } else if (!isLockConflict(e)) {
+              throw e;
+            }
+            last = e;
+          } catch (RuntimeException e) {
+            rollback(c);
+            audit.rolledBack();
+            throw e;
+          }
+        } catch (SQLException e) {
+          throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store failed: " + e.getMessage(), e);
+        }
+      }
+      if (!todo.isEmpty()) {
+        throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+            "the certificate store stayed busy after " + MAX_ATTEMPTS + " attempts", last);
+      }
+    } finally {
+      audit.unlock();
+    }
+  }
+
+  private void insertIssued(Connection c, List<GroupCommit.Item> items) throws SQLException {
+    List<GroupCommit.Item> live = new ArrayList<>(items.size());
+    for (GroupCommit.Item i : items) {
+      if (i.tokenHash == null || JdbcTokenStore.spend(c, i.tokenHash, i.now, i.record.serial())) {
+        live.add(i);
+      } else {
+        i.outcome = GroupCommit.Outcome.TOKEN_REFUSED; // unknown, used (perhaps a moment ago) or expired
+      }
+    }
+    if (live.isEmpty()) {
+      return;
+    }
+    boolean one = live.size() == 1;
+    try (PreparedStatement cert = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', NULL, NULL)");
+         PreparedStatement name = c.prepareStatement("INSERT INTO certificate_names (name, serial) VALUES (?, ?)")) {
+      for (GroupCommit.Item i : live) {
+        CertificateRecord r = i.record;
+        String serial = r.serial().hex();
+        cert.setString(1, serial);
+        cert.setString(2, r.subject());
+        cert.setString(3, r.commonName());
+        cert.setString(4, String.join("\n", r.sans()));
+        cert.setString(5, r.profile());
+        cert.setString(6, r.keyType());
+        cert.setLong(7, r.notBefore().getEpochSecond());
+        cert.setLong(8, r.notAfter().getEpochSecond());
+        cert.setLong(9, r.issuedAt().getEpochSecond());
+        cert.setString(10, r.fingerprintSha256());
+        cert.setBytes(11, r.der());
+        cert.setString(12, r.requester());
+        if (one) {
+          cert.executeUpdate();
+        } else {
+          cert.addBatch();
+        }
+        for (String n : Names.of(r.commonName(), r.sans())) {
+          name.setString(1, n);
+          name.setString(2, serial);
+          name.addBatch();
+        }
+      }
+      if (!one) {
+        cert.executeBatch();
+      }
+      name.executeBatch();
+    }
+    List<AuditEvent> events = new ArrayList<>(live.size());
+    for (GroupCommit.Item i : live) {
+      events.add(i.event);
+    }
+    audit.appendAll(c, events);
+    for (GroupCommit.Item i : live) {
+      i.outcome = GroupCommit.Outcome.STORED;
+    }
+  }
+
+  private static Set<String> takenSerials(Connection c, List<GroupCommit.Item> items) throws SQLException {
+    Set<String> taken = new HashSet<>();
+    if (items.isEmpty()) {
+      return taken;
+    }
+    StringBuilder sql = new StringBuilder("SELECT serial FROM certificates WHERE serial IN (");
+    for (int i = 0; i < items.size(); i++) {
+      sql.append(i == 0 ? "?" : ", ?");
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+      for (int i = 0; i < items.size(); i++) {
+        ps.setString(i + 1, items.get(i).record.serial().hex());
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          taken.add(rs.getString(1));
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', NULL, NULL)")) {
-      ps.setString(1, r.serial().hex());
-      ps.setString(2, r.subject());
-      ps.setString(3, r.commonName());
-      ps.setString(4, String.join("\n", r.sans()));
-      ps.setString(5, r.profile());
-      ps.setString(6, r.keyType());
-      ps.setLong(7, r.notBefore().getEpochSecond());
-      ps.setLong(8, r.notAfter().getEpochSecond());
-      ps.setLong(9, r.issuedAt().getEpochSecond());
-      ps.setString(10, r.fingerprintSha256());
-      ps.setBytes(11, r.der());
-      ps.setString(12, r.requester());
-      ps.executeUpdate();
-    }
+    return taken;
   }
+
+  // --------------------------------------------------------------------------------------------- lookup
 
   @Override
   public Optional<CertificateRecord> find(SerialNumber serial) {
@@ -101,57 +226,14 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public List<CertificateRecord> list(CertificateQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM certificates WHERE 1 = 1");
-    List<Object> args = new ArrayList<>();
-    long now = q.now().getEpochSecond();
-    q.status().ifPresent(s -> {
-      switch (s) {
-        case VALID -> {
-          sql.append(" AND status = 'valid' AND not_after >= ?");
-          args.add(now);
-        }
-        case EXPIRED -> {
-          sql.append(" AND status = 'valid' AND not_after < ?");
-          args.add(now);
-        }
-        case REVOKED -> sql.append(" AND status = 'revoked'");
-      }
-    });
-    q.expiringWithin().ifPresent(d -> {
-      sql.append(" AND status = 'valid' AND not_after >= ? AND not_after <= ?");
-      args.add(now);
-      args.add(now + d.getSeconds());
-    });
-    q.profile().ifPresent(p -> {
-      sql.append(" AND profile = ?");
-      args.add(p);
-    });
-    q.nameContains().ifPresent(n -> {
-      sql.append(" AND (LOWER(common_name) LIKE ? ESCAPE '!' OR LOWER(sans) LIKE ? ESCAPE '!')");
-      String like = "%" + n.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-      args.add(like);
-      args.add(like);
-    });
-    sql.append(" ORDER BY issued_at DESC, serial FETCH FIRST ").append(q.limit()).append(" ROWS ONLY");
-    return inTransaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        for (int i = 0; i < args.size(); i++) {
-          ps.setObject(i + 1, args.get(i));
-        }
-        List<CertificateRecord> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(read(rs));
-          }
-        }
-        return out;
-      }
-    });
+    return inTransaction(c -> CertificateSearch.list(c, q));
   }
+
+  // ---------------------------------------------------------------------------------------- revocation
 
   @Override
   public CertificateRecord revoke(SerialNumber serial, RevocationReason reason, Instant at, AuditEvent event) {
-    return inTransaction(c -> {
+    return inAuditTransaction(c -> {
       int updated;
       try (PreparedStatement ps = c.prepareStatement("UPDATE certificates SET status = 'revoked', revoked_at = ?, "
           + "revocation_reason = ? WHERE serial = ? AND status = 'valid'")) {
@@ -176,39 +258,63 @@ public final class JdbcCertificateStore implements CertificateStore {
         throw new PadlockException(ErrorCode.ALREADY_REVOKED, "certificate " + serial + " was already revoked at "
             + r.at() + " (" + r.reason() + ")");
       }
-      appendAudit(c, event);
+      long seq = audit.append(c, event);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO revocations (seq, serial, revoked_at, reason) VALUES (?, ?, ?, ?)")) {
+        ps.setLong(1, seq);
+        ps.setString(2, serial.hex());
+        ps.setLong(3, at.getEpochSecond());
+        ps.setInt(4, reason.code());
+        ps.executeUpdate();
+      }
       return record;
     });
   }
 
   @Override
-  public void forEachRevoked(Consumer<RevokedEntry> sink) {
-    inTransaction(c -> {
+  public long forEachRevokedSince(long after, Consumer<RevokedEntry> sink) {
+    return inTransaction(c -> {
+      long last = after;
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT serial, revoked_at, revocation_reason FROM certificates WHERE status = 'revoked'")) {
+          "SELECT seq, serial, revoked_at, reason FROM revocations WHERE seq > ? ORDER BY seq")) {
+        ps.setLong(1, after);
         ps.setFetchSize(10_000);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            sink.accept(new RevokedEntry(SerialNumber.ofHex(rs.getString(1)), Instant.ofEpochSecond(rs.getLong(2)),
-                RevocationReason.ofCode(rs.getInt(3))));
+            last = rs.getLong(1);
+            sink.accept(new RevokedEntry(SerialNumber.ofHex(rs.getString(2)), Instant.ofEpochSecond(rs.getLong(3)),
+                RevocationReason.ofCode(rs.getInt(4))));
           }
         }
       }
-      return null;
+      return last;
     });
   }
+
+  // ------------------------------------------------------------------------------------------------ CRL
 
   @Override
   public Optional<StoredCrl> latestCrl() {
     return inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT crl_number, this_update, next_update, der FROM crl WHERE id = 1");
+          "SELECT crl_number, this_update, next_update, der, revocations_through FROM crl WHERE id = 1");
            ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.<StoredCrl>empty();
         }
+        long through = rs.getLong(5);
         return Optional.of(new StoredCrl(rs.getBigDecimal(1).toBigIntegerExact(), Instant.ofEpochSecond(rs.getLong(2)),
-            Instant.ofEpochSecond(rs.getLong(3)), rs.getBytes(4)));
+            Instant.ofEpochSecond(rs.getLong(3)), rs.getBytes(4), rs.wasNull() ? Long.MIN_VALUE : through));
+      }
+    });
+  }
+
+  @Override
+  public Optional<BigInteger> latestCrlNumber() {
+    return inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT crl_number FROM crl WHERE id = 1");
+           ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getBigDecimal(1).toBigIntegerExact()) : Optional.<BigInteger>empty();
       }
     });
   }
@@ -218,12 +324,13 @@ public final class JdbcCertificateStore implements CertificateStore {
     try {
       return inTransaction(c -> {
         try (PreparedStatement ps = c.prepareStatement("UPDATE crl SET crl_number = ?, this_update = ?, "
-            + "next_update = ?, der = ? WHERE id = 1 AND crl_number < ?")) {
+            + "next_update = ?, der = ?, revocations_through = ? WHERE id = 1 AND crl_number < ?")) {
           ps.setBigDecimal(1, new BigDecimal(crl.number()));
           ps.setLong(2, crl.thisUpdate().getEpochSecond());
           ps.setLong(3, crl.nextUpdate().getEpochSecond());
           ps.setBytes(4, crl.der());
-          ps.setBigDecimal(5, new BigDecimal(crl.number()));
+          setThrough(ps, 5, crl);
+          ps.setBigDecimal(6, new BigDecimal(crl.number()));
           if (ps.executeUpdate() == 1) {
             return true;
           }
@@ -235,11 +342,13 @@ public final class JdbcCertificateStore implements CertificateStore {
           }
         }
         try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO crl (id, crl_number, this_update, next_update, der) VALUES (1, ?, ?, ?, ?)")) {
+            "INSERT INTO crl (id, crl_number, this_update, next_update, der, revocations_through) "
+                + "VALUES (1, ?, ?, ?, ?, ?)")) {
           ps.setBigDecimal(1, new BigDecimal(crl.number()));
           ps.setLong(2, crl.thisUpdate().getEpochSecond());
           ps.setLong(3, crl.nextUpdate().getEpochSecond());
           ps.setBytes(4, crl.der());
+          setThrough(ps, 5, crl);
           ps.executeUpdate();
           return true;
         }
@@ -252,12 +361,35 @@ public final class JdbcCertificateStore implements CertificateStore {
     }
   }
 
+  private static void setThrough(PreparedStatement ps, int index, StoredCrl crl) throws SQLException {
+    if (crl.revocationsThrough() == Long.MIN_VALUE) {
+      ps.setNull(index, java.sql.Types.BIGINT);
+    } else {
+      ps.setLong(index, crl.revocationsThrough());
+    }
+  }
+
+  @Override
+  public long lastRevocationSequence() {
+    return inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM revocations");
+           ResultSet rs = ps.executeQuery()) {
+        long max = rs.next() ? rs.getLong(1) : 0;
+        return rs.wasNull() ? Long.MIN_VALUE : max;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------- audit
+
   @Override
   public void appendAudit(AuditEvent event) {
-    inTransaction(c -> {
-      appendAudit(c, event);
-      return null;
-    });
+    inAuditTransaction(c -> audit.append(c, event));
+  }
+
+  /** Appends inside a transaction run by {@link #inAuditTransaction}. */
+  long appendAudit(Connection c, AuditEvent event) throws SQLException {
+    return audit.append(c, event);
   }
 
   @Override
@@ -278,38 +410,7 @@ public final class JdbcCertificateStore implements CertificateStore {
     });
   }
 
-  /** Appends to the chain inside the caller's transaction; a concurrent append makes the insert fail and retry. */
-  static void appendAudit(Connection c, AuditEvent e) throws SQLException {
-    long seq = 1;
-    String prev = AuditChain.GENESIS;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT seq, hash FROM audit_log ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY");
-         ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) {
-        seq = rs.getLong(1) + 1;
-        prev = rs.getString(2);
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (seq, at, action, serial, actor, detail, "
-        + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, seq);
-      ps.setLong(2, e.at().getEpochSecond());
-      ps.setString(3, e.action());
-      ps.setString(4, e.serial());
-      ps.setString(5, truncate(e.actor(), 256));
-      ps.setString(6, truncate(e.detail(), 4000));
-      ps.setString(7, prev);
-      ps.setString(8, AuditChain.hash(seq, new AuditEvent(e.at(), e.action(), e.serial(), truncate(e.actor(), 256),
-          truncate(e.detail(), 4000)), prev));
-      ps.executeUpdate();
-    }
-  }
-
-  private static String truncate(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max);
-  }
-
-  private static CertificateRecord read(ResultSet rs) throws SQLException {
+  static CertificateRecord read(ResultSet rs) throws SQLException {
     String sans = rs.getString("sans");
     Optional<CertificateRecord.Revocation> revocation = Optional.empty();
     if ("revoked".equals(rs.getString("status"))) {
@@ -332,29 +433,61 @@ public final class JdbcCertificateStore implements CertificateStore {
         revocation);
   }
 
+  // ------------------------------------------------------------------------------------- transactions
+
   @FunctionalInterface
   interface Work<T> {
     T run(Connection c) throws SQLException;
   }
 
-  /** Runs {@code work} in one transaction, retrying when a concurrent writer took the same audit sequence. */
+  /** Runs {@code work}, which reads or writes no audit entry, in one transaction. */
   <T> T inTransaction(Work<T> work) {
+    return inTransaction(work, false);
+  }
+
+  /**
+   * Runs {@code work}, which appends audit entries (through {@link #appendAudit(Connection, AuditEvent)}), in
+   * one transaction, taking turns with this process's other audit writers; retried when another process took
+   * the same audit sequence.
+   */
+  <T> T inAuditTransaction(Work<T> work) {
+    audit.lock();
+    try {
+      return inTransaction(work, true);
+    } finally {
+      audit.unlock();
+    }
+  }
+
+  private <T> T inTransaction(Work<T> work, boolean audited) {
     SQLException last = null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
+        if (audited) {
+          audit.begin();
+        }
         try {
           T result = work.run(c);
           c.commit();
+          if (audited) {
+            audit.committed();
+          }
           return result;
         } catch (SQLException e) {
-          c.rollback();
-          if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !isLockConflict(e)) {
+          rollback(c);
+          if (audited) {
+            audit.rolledBack();
+          }
+          if (!isUniqueViolation(e) && !isLockConflict(e)) {
             throw e;
           }
           last = e;
         } catch (RuntimeException e) {
-          c.rollback();
+          rollback(c);
+          if (audited) {
+            audit.rolledBack();
+          }
           throw e;
         }
       } catch (SQLException e) {
@@ -363,6 +496,19 @@ public final class JdbcCertificateStore implements CertificateStore {
     }
     throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
         "the certificate store stayed busy after " + MAX_ATTEMPTS + " attempts", last);
+  }
+
+  private static void rollback(Connection c) throws SQLException {
+    c.rollback();
+  }
+
+  static boolean isUniqueViolation(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Lock timeouts (H2: HYT00) and serialization failures (PostgreSQL: 40001, 40P01) are worth a retry. */

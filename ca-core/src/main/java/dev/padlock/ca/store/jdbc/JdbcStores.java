@@ -54,7 +54,11 @@ public final class JdbcStores {
           .locations("classpath:db/migration")
           .placeholders(Map.of(
               "binary", postgres ? "BYTEA" : "VARBINARY(65536)",
-              "blob", postgres ? "BYTEA" : "BLOB"))
+              "blob", postgres ? "BYTEA" : "BLOB",
+              // Names are searched by prefix with a range [p, p'): code-point order, whatever the database's
+              // locale (H2 compares UTF-16 units, the same order for the names stored).
+              "text_order", postgres ? "COLLATE \"C\"" : ""))
+          .javaMigrations(new V4__certificate_names())
           .load()
           .migrate();
     } catch (FlywayException e) {

@@ -1,12 +1,15 @@
 package dev.padlock.ca.store.jdbc;
 
+import dev.padlock.ca.SerialNumber;
 import dev.padlock.ca.audit.AuditEvent;
 import dev.padlock.ca.authorize.TokenGrant;
 import dev.padlock.ca.authorize.TokenStore;
 import dev.padlock.ca.issue.SubjectAltName;
 import dev.padlock.ca.store.CertificateRecord;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +25,7 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public void save(TokenGrant g, AuditEvent event) {
-    db.inTransaction(c -> {
+    db.inAuditTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO enrollment_tokens (token_hash, profile, "
           + "common_name, sans, created_at, expires_at, created_by, used_at, used_serial) "
           + "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)")) {
@@ -35,8 +38,7 @@ final class JdbcTokenStore implements TokenStore {
         ps.setString(7, g.createdBy().length() <= 256 ? g.createdBy() : g.createdBy().substring(0, 256));
         ps.executeUpdate();
       }
-      JdbcCertificateStore.appendAudit(c, event);
-      return null;
+      return db.appendAudit(c, event);
     });
   }
 
@@ -63,20 +65,21 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public boolean redeemAndRecord(String tokenHash, Instant now, CertificateRecord record, AuditEvent event) {
-    return db.inTransaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE enrollment_tokens SET used_at = ?, used_serial = ? "
-          + "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")) {
-        ps.setLong(1, now.getEpochSecond());
-        ps.setString(2, record.serial().hex());
-        ps.setString(3, tokenHash);
-        ps.setLong(4, now.getEpochSecond());
-        if (ps.executeUpdate() != 1) {
-          return false; // unknown, used (perhaps a moment ago by a concurrent request) or expired
-        }
-      }
-      JdbcCertificateStore.insertCertificate(c, record);
-      JdbcCertificateStore.appendAudit(c, event);
-      return true;
-    });
+    return db.redeemAndRecord(tokenHash, now, record, event);
+  }
+
+  /**
+   * Marks the token used inside the caller's transaction if it is still unused and unexpired at {@code now}:
+   * a conditional update, so of two concurrent callers (in one batch or not) exactly one wins.
+   */
+  static boolean spend(Connection c, String tokenHash, Instant now, SerialNumber serial) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE enrollment_tokens SET used_at = ?, used_serial = ? "
+        + "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")) {
+      ps.setLong(1, now.getEpochSecond());
+      ps.setString(2, serial.hex());
+      ps.setString(3, tokenHash);
+      ps.setLong(4, now.getEpochSecond());
+      return ps.executeUpdate() == 1;
+    }
   }
 }

@@ -1,0 +1,111 @@
+package dev.padlock.ca.store.jdbc;
+
+import dev.padlock.ca.audit.AuditEvent;
+import dev.padlock.ca.store.CertificateRecord;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Group commit of issued certificates: callers that arrive while a batch is being written queue up, and
+ * the next batch writes all of them in one transaction (one durable commit instead of one each). Each
+ * caller returns only once the transaction holding its certificate has committed, with that
+ * certificate's own outcome, so "persist, then return" holds for every one of them.
+ *
+ * <p>There is no writer thread: the first caller to find no batch in progress writes, and when it is done
+ * it hands the turn to the caller at the head of the queue, then returns. A lone caller writes its own
+ * certificate with no hand-off; the queue only forms under concurrency, which is when batching pays.
+ */
+final class GroupCommit {
+  /** At most this many certificates per transaction. */
+  static final int MAX_BATCH = 256;
+
+  /** What becomes of a queued certificate. */
+  enum Outcome { STORED, TOKEN_REFUSED }
+
+  /** A certificate to store, with its audit event and, for a token enrollment, the token to spend first. */
+  static final class Item {
+    final CertificateRecord record;
+    final AuditEvent event;
+    final String tokenHash;
+    final Instant now;
+    Outcome outcome;
+    RuntimeException failure;
+    private boolean done;
+    private boolean turn;
+
+    Item(CertificateRecord record, AuditEvent event, String tokenHash, Instant now) {
+      this.record = record;
+      this.event = event;
+      this.tokenHash = tokenHash;
+      this.now = now;
+    }
+  }
+
+  /** Writes a batch in one transaction, setting each item's outcome or failure. */
+  @FunctionalInterface
+  interface Writer {
+    void write(List<Item> batch);
+  }
+
+  private final Writer writer;
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  private boolean writing;
+
+  GroupCommit(Writer writer) {
+    this.writer = writer;
+  }
+
+  /** Queues {@code item} and returns once it is committed (or throws its failure). */
+  Outcome submit(Item item) {
+    List<Item> batch = new ArrayList<>();
+    boolean interrupted = false;
+    synchronized (this) {
+      queue.add(item);
+      while (writing && !item.done && !item.turn) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // the item is queued and will be written: it cannot be taken back
+        }
+      }
+      if (!item.done) {
+        writing = true;
+        while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+          batch.add(queue.poll());
+        }
+      }
+    }
+    if (!batch.isEmpty()) {
+      try {
+        writer.write(batch);
+      } catch (RuntimeException e) {
+        for (Item i : batch) {
+          if (i.outcome == null && i.failure == null) {
+            i.failure = e;
+          }
+        }
+      } finally {
+        synchronized (this) {
+          for (Item i : batch) {
+            i.done = true;
+          }
+          if (queue.isEmpty()) {
+            writing = false;
+          } else {
+            queue.peek().turn = true;
+          }
+          notifyAll();
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (item.failure != null) {
+      throw item.failure;
+    }
+    return item.outcome;
+  }
+}
