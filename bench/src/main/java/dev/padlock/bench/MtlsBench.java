@@ -134,21 +134,30 @@ final class MtlsBench {
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("s_server.log").toFile())
         .start();
     AtomicLong completed = new AtomicLong();
+    int noCrlPort = Processes.freePort();
+    Process sServerNoCrl = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + noCrlPort,
+        "-cert", pki.serverCert.toString(), "-cert_chain", pki.issuing.toString(), "-key", pki.serverKey.toString(),
+        "-CAfile", pki.rootAndIssuing.toString(), "-Verify", "1", "-verify_return_error", "-tls1_3", "-www", "-quiet")
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("s_server-no-crl.log").toFile())
+        .start();
     try (ServerSocket listener = tls.sslContext().getServerSocketFactory().createServerSocket(0, 256,
         InetAddress.getLoopbackAddress())) {
       Thread acceptor = new Thread(() -> serve(listener, completed), "bench-mtls-s_time");
       acceptor.setDaemon(true);
       acceptor.start();
       Processes.awaitPort(opensslPort, sServer, 10_000);
+      Processes.awaitPort(noCrlPort, sServerNoCrl, 10_000);
       Bench.log("mtls: openssl s_time against padlock and openssl s_server, %d s each, CRL %s entries", seconds,
           Bench.label(pki.crlEntries));
       // padlock's server code is already compiled: the in-JVM rounds ran the same handshakes.
       int runs = runs(plan);
       double[] padlock = new double[runs];
       double[] openssl = new double[runs];
+      double[] opensslNoCrl = new double[runs];
       for (int r = 0; r < runs; r++) {
         padlock[r] = sTime(dir, pki, listener.getLocalPort(), seconds, completed);
         openssl[r] = sTime(dir, pki, opensslPort, seconds, null);
+        opensslNoCrl[r] = sTime(dir, pki, noCrlPort, seconds, null);
       }
       if (padlockFailures.get() > 0) {
         throw new IllegalStateException("padlock's servers refused " + padlockFailures.get()
@@ -158,11 +167,16 @@ final class MtlsBench {
           "padlock's server (BOUNCY_CASTLE), one thread: handshakes it completed while s_time -new ran");
       report.measured("mtls_openssl_s_time_per_s", Stats.of(openssl), "ops/s",
           "openssl s_server -Verify 1 -crl_check, same CRL, as s_time counts");
+      report.measured("mtls_openssl_no_crl_s_time_per_s", Stats.of(opensslNoCrl), "ops/s",
+          "context: the same s_server without -CRL/-crl_check");
       report.ratio("mtls_vs_openssl", Stats.of(div(padlock, openssl)), Report.Target.atLeast(0.8),
           "padlock (BOUNCY_CASTLE) / openssl s_server, per round");
+      report.ratio("mtls_vs_openssl_no_crl", Stats.of(div(padlock, opensslNoCrl)), null,
+          "context: padlock with the CRL / openssl s_server without one");
 
     } finally {
       Processes.stop(sServer);
+      Processes.stop(sServerNoCrl);
     }
   }
 
@@ -232,7 +246,7 @@ final class MtlsBench {
     private static final java.util.logging.Logger PADLOCK = java.util.logging.Logger.getLogger("dev.padlock.tls.handshake");
 
     static void quiet() {
-      BC.setLevel(java.util.logging.Level.WARNING);
+      BC.setLevel(java.util.logging.Level.SEVERE); // it warns of every peer that resets after the handshake
       PADLOCK.setLevel(java.util.logging.Level.SEVERE);
     }
   }

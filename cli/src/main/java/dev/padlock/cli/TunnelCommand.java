@@ -31,7 +31,10 @@ final class TunnelCommand implements Runnable {
    */
   private static final java.util.logging.Logger LIBRARY_REPORTS =
       java.util.logging.Logger.getLogger("dev.padlock.tls.handshake");
-  /** Bouncy Castle's JSSE logs every connection at INFO (and each refusal with a stack trace). */
+  /**
+   * Bouncy Castle's JSSE logs every connection at INFO and every peer that resets at WARNING, with a stack
+   * trace; refusals are printed by this command with their diagnosed cause, so only its errors show.
+   */
   private static final java.util.logging.Logger BC_JSSE = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
 
   /** The TLS implementation, as the --tls-provider option names it. */
@@ -281,7 +284,7 @@ final class TunnelCommand implements Runnable {
     }
     // This command logs every refused handshake itself (logRefused): keep the library's copy out of stderr.
     LIBRARY_REPORTS.setLevel(java.util.logging.Level.SEVERE);
-    BC_JSSE.setLevel(java.util.logging.Level.WARNING);
+    BC_JSSE.setLevel(java.util.logging.Level.SEVERE);
     Tunnel tunnel = b.start();
     out.println("tunnel " + mode + " listening on " + hostPort(tunnel.address()) + " -> " + common.target + ": "
         + what + "; TLS by " + tunnel.tlsProvider().map(p -> p == MutualTls.TlsProvider.BOUNCY_CASTLE
