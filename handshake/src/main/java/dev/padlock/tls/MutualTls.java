@@ -85,14 +85,15 @@ public final class MutualTls {
     /**
      * Bouncy Castle's JSSE, with its own instance of Bouncy Castle's JCA provider for the public-key
      * work (ECDSA, EdDSA, ECDH, X25519) and the JDK's providers for AES-GCM, ChaCha20-Poly1305,
-     * HMAC, SHA-2 and certificate parsing. On Java 17 a full mutual-TLS handshake costs a third of
-     * SunJSSE's (SunEC's P-256 is 7-13x slower than Bouncy Castle's); bulk data moves at about 0.9x
-     * SunJSSE's rate (the same AES-GCM, a different record layer). What differs from {@link #JDK}:
-     * {@code shutdownOutput()} (a TLS 1.3 half-close) is not supported; a private key must be
-     * readable (a key held in a token needs {@link #JDK}, and is given it automatically); Bouncy
-     * Castle's JSSE logs each connection at INFO on the {@code java.util.logging} logger {@code
-     * org.bouncycastle.jsse.provider} (raise that logger's level to WARNING to quiet it); and it is not
-     * the JDK's FIPS-configurable provider chain.
+     * HMAC, SHA-2 and certificate parsing. On Java 17 (SunEC's P-256 is 7-13x slower than Bouncy
+     * Castle's) padlock completes 1.3-2.1x as many full mutual-TLS handshakes per second as on {@link
+     * #JDK}, and moves bulk data at 0.86-0.98x SunJSSE's rate (bench/README.md). What differs from
+     * {@link #JDK}: {@code shutdownOutput()} (a TLS 1.3 half-close) is not supported; a private key
+     * must be readable (a key held in a token needs {@link #JDK}, and is given it automatically); a
+     * client socket made from an {@code InetAddress} has no host name to verify unless {@code
+     * serverName} is set; Bouncy Castle's JSSE logs each connection at INFO on the {@code
+     * java.util.logging} logger {@code org.bouncycastle.jsse} (raise that logger's level to quiet it);
+     * and it is not the JDK's FIPS-configurable provider chain.
      */
     BOUNCY_CASTLE,
     /** The JDK's SunJSSE over the JVM's configured JCA providers (SunEC on a stock JDK). */
@@ -392,7 +393,7 @@ public final class MutualTls {
     /**
      * Which TLS implementation runs this context (see {@link TlsProvider}): {@link
      * TlsProvider#BOUNCY_CASTLE} for servers and clients whose cost is handshakes (many short
-     * connections) on Java 17. An identity whose private key cannot be read (a key in a token) gets
+     * connections) on Java 17; nothing is registered JVM-wide either way. An identity whose private key cannot be read (a key in a token) gets
      * {@link TlsProvider#JDK} whatever is asked. If unset, {@link TlsProvider#JDK}.
      */
     public B tlsProvider(TlsProvider tlsProvider) {
