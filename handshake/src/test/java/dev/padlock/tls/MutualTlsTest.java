@@ -199,6 +199,49 @@ class MutualTlsTest {
     assertThat(refused).isEmpty();
   }
 
+  @Test
+  void aKeyWhoseBytesCannotBeReadKeepsTheJdksProviderAndStillServes() throws Exception {
+    // Like a key in a token: no PKCS#8 encoding to hand Bouncy Castle, but the JDK's providers can sign with it.
+    java.security.interfaces.ECPrivateKey real =
+        (java.security.interfaces.ECPrivateKey) serverLeaf.privateKey();
+    java.security.interfaces.ECPrivateKey opaque = new java.security.interfaces.ECPrivateKey() {
+      @Override
+      public java.math.BigInteger getS() {
+        return real.getS();
+      }
+
+      @Override
+      public java.security.spec.ECParameterSpec getParams() {
+        return real.getParams();
+      }
+
+      @Override
+      public String getAlgorithm() {
+        return "EC";
+      }
+
+      @Override
+      public String getFormat() {
+        return null;
+      }
+
+      @Override
+      public byte[] getEncoded() {
+        return null;
+      }
+    };
+    MutualTls s = MutualTls.server(TlsIdentity.of(opaque, serverLeaf.chain()))
+        .trust(TrustBundle.of(root.certificate())).peerPolicy(PeerPolicy.anyTrustedPeer()).clock(clock)
+        .listener(refused::add).tlsProvider(TlsProvider.BOUNCY_CASTLE).build();
+    assertThat(s.tlsProvider()).isEqualTo(TlsProvider.JDK);
+    assertThat(s.sslContext().getProvider().getName()).isEqualTo("SunJSSE");
+    try (EchoServer srv = new EchoServer(s)) {
+      assertThat(talk(client(TlsProvider.BOUNCY_CASTLE, clientLeaf).sslContext(), srv.port()))
+          .endsWith("ping / TLSv1.3");
+    }
+    assertThat(refused).isEmpty();
+  }
+
   private static java.util.List<String> providerNames() {
     return java.util.Arrays.stream(java.security.Security.getProviders())
         .map(java.security.Provider::getName).toList();
