@@ -33,12 +33,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <pre>
  * java -cp ... dev.padlock.bench.Bench [--plan tiny|quick|full] [--out FILE] [--work DIR] [--keep]
- *     [--only issue,revoke,lookup]
+ *     [--only issue,revoke,lookup,mtls,tunnel]
  * </pre>
  */
 public final class Bench {
   /** The sections, in the order they run. */
-  public static final List<String> SECTIONS = List.of("issue", "revoke", "lookup");
+  public static final List<String> SECTIONS = List.of("issue", "revoke", "lookup", "mtls", "tunnel");
   private static final long START = System.nanoTime();
 
   private Bench() {}
@@ -116,6 +116,13 @@ public final class Bench {
       log("lookup: store sizes %s", plan.lookupSizes());
       LookupBench.run(plan, report, work, leaf);
     }
+    if (only.contains("mtls")) {
+      MtlsBench.run(plan, report, work);
+    }
+    if (only.contains("tunnel")) {
+      log("tunnel: direct TLS, padlock tunnel, stunnel");
+      TunnelBench.run(plan, report, work);
+    }
     notYet(plan, report);
     report.meta("load_after", loadAverage());
     report.meta("duration_s", Math.round((System.nanoTime() - START) / 1e9));
@@ -137,12 +144,6 @@ public final class Bench {
     report.notYet("est_vs_cfssl", 3, "est_per_s / cfssl_per_s on the same CSRs");
     report.notYet("ocsp_per_s", 3, "OCSP over HTTP with nonces, 2 cores");
     report.notYet("ocsp_vs_openssl", 3, "against openssl ocsp -index over the same revocations");
-    report.notYet("mtls_vs_bare", 4, "padlock's trust manager, 100k-entry CRL, vs bare JSSE");
-    report.notYet("mtls_vs_jdk_checker", 4, "vs the JDK's PKIXRevocationChecker on the same CRL");
-    report.notYet("mtls_vs_openssl", 4, "padlock's server vs openssl s_server under openssl s_time");
-    report.notYet("tunnel_mb_s", 5, "padlock tunnel throughput");
-    report.notYet("tunnel_vs_direct", 5, "vs a direct TLS connection");
-    report.notYet("tunnel_vs_stunnel", 5, "vs stunnel4");
   }
 
   /** A real leaf's DER (EC P-256, SAN, AKI/SKI, CRL DP, AIA): what each bulk-loaded row stores. */

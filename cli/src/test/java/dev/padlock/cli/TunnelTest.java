@@ -32,6 +32,8 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -89,15 +91,18 @@ class TunnelTest {
     throw new AssertionError("the tunnel did not log '" + text + "': " + tunnel.stderr());
   }
 
-  @Test
-  void curlAndOpensslReachThePlainBackendAndRefusedPeersAreLoggedWithTheirCause() throws Exception {
+  @ParameterizedTest(name = "--tls-provider {0}")
+  @ValueSource(strings = {"bc", "jdk"})
+  void curlAndOpensslReachThePlainBackendAndRefusedPeersAreLoggedWithTheirCause(String provider) throws Exception {
     Path pki = tmp.resolve("pki");
     assertThat(new Cli(Clock.systemUTC(), tmp).run("testpki", "--out", pki.toString()).exit()).isZero();
     try (Subprocess tunnel = new Subprocess("tunnel", "server", "--listen", "127.0.0.1:0", "--target",
         "127.0.0.1:" + backend.getAddress().getPort(), "--cert", pki + "/server-chain.pem", "--key",
         pki + "/server.key", "--ca", pki + "/ca/root.pem", "--crl", pki + "/crl.pem", "--allow-uri",
-        "spiffe://padlock.test/client", "--status", "127.0.0.1:0")) {
-      int port = port(tunnel.awaitLine("listening on"));
+        "spiffe://padlock.test/client", "--status", "127.0.0.1:0", "--tls-provider", provider)) {
+      String listening = tunnel.awaitLine("listening on");
+      assertThat(listening).endsWith(provider.equals("bc") ? "TLS by Bouncy Castle" : "TLS by the JDK's SunJSSE");
+      int port = port(listening);
       int status = port(tunnel.awaitLine("status on"));
       String url = "https://localhost:" + port + "/";
 

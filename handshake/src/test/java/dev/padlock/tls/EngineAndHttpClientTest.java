@@ -21,8 +21,9 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The SSLContext in SSLEngine-based stacks: the JDK's HttpsServer (server engines) and
@@ -36,10 +37,13 @@ class EngineAndHttpClientTest {
   final TestPki.Leaf server = root.leaf("server").dns("localhost").serverAuth().build();
   final TestPki.Leaf client = root.leaf("client").email("ops@example.org").clientAuth().build();
 
-  @Test
-  void httpsServerOnPadlockEnginesServesCurlAndReportsRefusals() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(MutualTls.TlsProvider.class)
+  void httpsServerOnPadlockEnginesServesCurlAndReportsRefusals(MutualTls.TlsProvider provider)
+      throws Exception {
     LinkedBlockingQueue<RefusedHandshake> refused = new LinkedBlockingQueue<>();
     MutualTls tls = MutualTls.server(TlsIdentity.of(server.privateKey(), server.chain()))
+        .tlsProvider(provider)
         .trust(TrustBundle.of(root.certificate()))
         .peerPolicy(PeerPolicy.builder().allowEmail("ops@example.org").build()).clock(clock)
         .listener(refused::add).build();
@@ -75,8 +79,10 @@ class EngineAndHttpClientTest {
     }
   }
 
-  @Test
-  void httpClientOnPadlockClientContextTalksToAPadlockHttpsServer() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(MutualTls.TlsProvider.class)
+  void httpClientOnPadlockClientContextTalksToAPadlockHttpsServer(MutualTls.TlsProvider provider)
+      throws Exception {
     MutualTls serverTls = MutualTls.server(TlsIdentity.of(server.privateKey(), server.chain()))
         .trust(TrustBundle.of(root.certificate())).peerPolicy(PeerPolicy.anyTrustedPeer())
         .clock(clock).build();
@@ -94,7 +100,8 @@ class EngineAndHttpClientTest {
     try {
       for (MutualTls.Version v : MutualTls.Version.values()) {
         MutualTls tls = MutualTls.client(TlsIdentity.of(client.privateKey(), client.chain()))
-            .trust(TrustBundle.of(root.certificate())).versions(v).clock(clock).build();
+            .trust(TrustBundle.of(root.certificate())).versions(v).clock(clock)
+            .tlsProvider(provider).build();
         HttpClient http = HttpClient.newBuilder().sslContext(tls.sslContext())
             .connectTimeout(java.time.Duration.ofSeconds(10)).build();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(

@@ -3,6 +3,7 @@ package dev.padlock.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.padlock.tls.MutualTls.TlsProvider;
 import dev.padlock.tls.diagnose.FailureCause;
 import dev.padlock.tls.diagnose.RefusedHandshake;
 import dev.padlock.tls.testing.EchoServer;
@@ -25,6 +26,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** padlock server against padlock client, over loopback sockets. */
 class MutualTlsTest {
@@ -39,15 +42,23 @@ class MutualTlsTest {
   final LinkedBlockingQueue<RefusedHandshake> refused = new LinkedBlockingQueue<>();
 
   MutualTls server(PeerPolicy policy, RevocationSource revocation) {
+    return server(TlsProvider.JDK, policy, revocation);
+  }
+
+  MutualTls server(TlsProvider provider, PeerPolicy policy, RevocationSource revocation) {
     return MutualTls.server(TlsIdentity.of(serverLeaf.privateKey(), serverLeaf.chain()))
         .trust(TrustBundle.of(root.certificate())).peerPolicy(policy).revocation(revocation)
-        .clock(clock).listener(refused::add).build();
+        .clock(clock).listener(refused::add).tlsProvider(provider).build();
   }
 
   MutualTls client(TestPki.Leaf leaf, MutualTls.Version... versions) {
+    return client(TlsProvider.JDK, leaf, versions);
+  }
+
+  MutualTls client(TlsProvider provider, TestPki.Leaf leaf, MutualTls.Version... versions) {
     MutualTls.ClientBuilder b = leaf == null ? MutualTls.clientWithoutCertificate()
         : MutualTls.client(TlsIdentity.of(leaf.privateKey(), leaf.chain()));
-    b.trust(TrustBundle.of(root.certificate())).clock(clock);
+    b.trust(TrustBundle.of(root.certificate())).clock(clock).tlsProvider(provider);
     if (versions.length > 0) {
       b.versions(versions);
     }
@@ -64,23 +75,25 @@ class MutualTlsTest {
     }
   }
 
-  @Test
-  void allowedClientIsServedOverTls13AndTls12() throws Exception {
-    try (EchoServer srv = new EchoServer(server(
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TlsProvider.class)
+  void allowedClientIsServedOverTls13AndTls12(TlsProvider provider) throws Exception {
+    try (EchoServer srv = new EchoServer(server(provider,
         PeerPolicy.builder().allowUri("spiffe://test/client").build(), RevocationSource.none()))) {
-      assertThat(talk(client(clientLeaf).sslContext(), srv.port()))
+      assertThat(talk(client(provider, clientLeaf).sslContext(), srv.port()))
           .startsWith("hello CN=client").endsWith("ping / TLSv1.3");
-      assertThat(talk(client(clientLeaf, MutualTls.Version.TLS_1_2).sslContext(), srv.port()))
+      assertThat(talk(client(provider, clientLeaf, MutualTls.Version.TLS_1_2).sslContext(), srv.port()))
           .endsWith("ping / TLSv1.2");
     }
     assertThat(refused).isEmpty();
   }
 
-  @Test
-  void emptyPolicyDeniesEveryClient() throws Exception {
-    try (EchoServer srv = new EchoServer(server(PeerPolicy.builder().build(),
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TlsProvider.class)
+  void emptyPolicyDeniesEveryClient(TlsProvider provider) throws Exception {
+    try (EchoServer srv = new EchoServer(server(provider, PeerPolicy.builder().build(),
         RevocationSource.none()))) {
-      assertThatThrownBy(() -> talk(client(clientLeaf).sslContext(), srv.port()))
+      assertThatThrownBy(() -> talk(client(provider, clientLeaf).sslContext(), srv.port()))
           .isInstanceOf(java.io.IOException.class); // TLS 1.3: may surface as a reset
       RefusedHandshake r = refused.poll(10, TimeUnit.SECONDS);
       assertThat(r).isNotNull();
@@ -90,14 +103,15 @@ class MutualTlsTest {
     }
   }
 
-  @Test
-  void clientWithoutCertificateIsRefusedAndReported() throws Exception {
-    try (EchoServer srv = new EchoServer(server(PeerPolicy.anyTrustedPeer(),
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TlsProvider.class)
+  void clientWithoutCertificateIsRefusedAndReported(TlsProvider provider) throws Exception {
+    try (EchoServer srv = new EchoServer(server(provider, PeerPolicy.anyTrustedPeer(),
         RevocationSource.none()))) {
       for (MutualTls.Version v : MutualTls.Version.values()) {
         // TLS 1.3: the client's handshake completes before the server refuses, so the failure
         // shows on the first read or write (an SSLException or a reset connection).
-        assertThatThrownBy(() -> talk(client(null, v).sslContext(), srv.port()))
+        assertThatThrownBy(() -> talk(client(provider, null, v).sslContext(), srv.port()))
             .isInstanceOf(java.io.IOException.class);
         RefusedHandshake r = refused.poll(10, TimeUnit.SECONDS);
         assertThat(r).as(v.name()).isNotNull();
@@ -106,13 +120,14 @@ class MutualTlsTest {
     }
   }
 
-  @Test
-  void revokedClientIsRefusedWithDateAndReason() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TlsProvider.class)
+  void revokedClientIsRefusedWithDateAndReason(TlsProvider provider) throws Exception {
     Path crl = issuing.crl().revoke(clientLeaf.serial(), Instant.parse("2030-02-03T04:05:06Z"),
         TestPki.Reason.KEY_COMPROMISE).writePem(dir.resolve("crl.pem"));
-    try (EchoServer srv = new EchoServer(server(PeerPolicy.anyTrustedPeer(),
+    try (EchoServer srv = new EchoServer(server(provider, PeerPolicy.anyTrustedPeer(),
         RevocationSource.builder().crlFile(crl).build()))) {
-      assertThatThrownBy(() -> talk(client(clientLeaf).sslContext(), srv.port()))
+      assertThatThrownBy(() -> talk(client(provider, clientLeaf).sslContext(), srv.port()))
           .isInstanceOf(java.io.IOException.class); // TLS 1.3: may surface as a reset
       RefusedHandshake r = refused.poll(10, TimeUnit.SECONDS);
       assertThat(r.cause()).isEqualTo(FailureCause.PEER_CERTIFICATE_REVOKED);
@@ -120,17 +135,21 @@ class MutualTlsTest {
     }
   }
 
-  @Test
-  void serverCertificateForAnotherHostIsRefusedByTheClient() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TlsProvider.class)
+  void serverCertificateForAnotherHostIsRefusedByTheClient(TlsProvider provider) throws Exception {
     TestPki.Leaf other = issuing.leaf("other").dns("other.example").serverAuth().build();
     MutualTls srvTls = MutualTls.server(TlsIdentity.of(other.privateKey(), other.chain()))
         .trust(TrustBundle.of(root.certificate())).peerPolicy(PeerPolicy.anyTrustedPeer())
-        .clock(clock).build();
+        .clock(clock).tlsProvider(provider).build();
     List<RefusedHandshake> clientSide = new CopyOnWriteArrayList<>();
     MutualTls c = MutualTls.client(TlsIdentity.of(clientLeaf.privateKey(), clientLeaf.chain()))
-        .trust(TrustBundle.of(root.certificate())).clock(clock).listener(clientSide::add).build();
+        .trust(TrustBundle.of(root.certificate())).clock(clock).listener(clientSide::add)
+        .tlsProvider(provider).build();
     try (EchoServer srv = new EchoServer(srvTls)) {
-      assertThatThrownBy(() -> talk(c.sslContext(), srv.port())).isInstanceOf(SSLException.class);
+      // Bouncy Castle's JSSE throws its TlsFatalAlert, an IOException, where SunJSSE throws an SSLException.
+      assertThatThrownBy(() -> talk(c.sslContext(), srv.port())).isInstanceOf(
+          provider == TlsProvider.JDK ? SSLException.class : java.io.IOException.class);
     }
     assertThat(clientSide).extracting(RefusedHandshake::cause)
         .containsExactly(FailureCause.PEER_CERTIFICATE_WRONG_HOST);
@@ -159,8 +178,79 @@ class MutualTlsTest {
   }
 
   @Test
-  void defaultsAreAeadOnlyTls13And12WithClientAuthRequired() {
-    MutualTls s = server(PeerPolicy.anyTrustedPeer(), RevocationSource.none());
+  void bouncyCastleProviderChangesNothingJvmWideAndTalksToTheJdksProvider() throws Exception {
+    java.util.List<String> providersBefore = providerNames();
+    java.util.Properties propertiesBefore = (java.util.Properties) System.getProperties().clone();
+    MutualTls bcServer = server(TlsProvider.BOUNCY_CASTLE, PeerPolicy.anyTrustedPeer(),
+        RevocationSource.none());
+    MutualTls bcClient = client(TlsProvider.BOUNCY_CASTLE, clientLeaf);
+    assertThat(bcServer.tlsProvider()).isEqualTo(TlsProvider.BOUNCY_CASTLE);
+    assertThat(bcServer.sslContext().getProvider().getName()).isEqualTo("BCJSSE");
+    assertThat(client(clientLeaf).sslContext().getProvider().getName()).isEqualTo("SunJSSE");
+    try (EchoServer bc = new EchoServer(bcServer);
+        EchoServer jdk = new EchoServer(server(PeerPolicy.anyTrustedPeer(), RevocationSource.none()))) {
+      assertThat(talk(client(clientLeaf).sslContext(), bc.port())).endsWith("ping / TLSv1.3");
+      assertThat(talk(bcClient.sslContext(), jdk.port())).endsWith("ping / TLSv1.3");
+      assertThat(talk(client(TlsProvider.BOUNCY_CASTLE, clientLeaf, MutualTls.Version.TLS_1_2)
+          .sslContext(), jdk.port())).endsWith("ping / TLSv1.2");
+    }
+    assertThat(providerNames()).isEqualTo(providersBefore);
+    assertThat(System.getProperties()).isEqualTo(propertiesBefore);
+    assertThat(refused).isEmpty();
+  }
+
+  @Test
+  void aKeyWhoseBytesCannotBeReadKeepsTheJdksProviderAndStillServes() throws Exception {
+    // Like a key in a token: no PKCS#8 encoding to hand Bouncy Castle, but the JDK's providers can sign with it.
+    java.security.interfaces.ECPrivateKey real =
+        (java.security.interfaces.ECPrivateKey) serverLeaf.privateKey();
+    java.security.interfaces.ECPrivateKey opaque = new java.security.interfaces.ECPrivateKey() {
+      @Override
+      public java.math.BigInteger getS() {
+        return real.getS();
+      }
+
+      @Override
+      public java.security.spec.ECParameterSpec getParams() {
+        return real.getParams();
+      }
+
+      @Override
+      public String getAlgorithm() {
+        return "EC";
+      }
+
+      @Override
+      public String getFormat() {
+        return null;
+      }
+
+      @Override
+      public byte[] getEncoded() {
+        return null;
+      }
+    };
+    MutualTls s = MutualTls.server(TlsIdentity.of(opaque, serverLeaf.chain()))
+        .trust(TrustBundle.of(root.certificate())).peerPolicy(PeerPolicy.anyTrustedPeer()).clock(clock)
+        .listener(refused::add).tlsProvider(TlsProvider.BOUNCY_CASTLE).build();
+    assertThat(s.tlsProvider()).isEqualTo(TlsProvider.JDK);
+    assertThat(s.sslContext().getProvider().getName()).isEqualTo("SunJSSE");
+    try (EchoServer srv = new EchoServer(s)) {
+      assertThat(talk(client(TlsProvider.BOUNCY_CASTLE, clientLeaf).sslContext(), srv.port()))
+          .endsWith("ping / TLSv1.3");
+    }
+    assertThat(refused).isEmpty();
+  }
+
+  private static java.util.List<String> providerNames() {
+    return java.util.Arrays.stream(java.security.Security.getProviders())
+        .map(java.security.Provider::getName).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TlsProvider.class)
+  void defaultsAreAeadOnlyTls13And12WithClientAuthRequired(TlsProvider provider) {
+    MutualTls s = server(provider, PeerPolicy.anyTrustedPeer(), RevocationSource.none());
     assertThat(s.sslParameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
     assertThat(s.sslParameters().getCipherSuites()).allMatch(
         c -> c.contains("_GCM_") || c.contains("CHACHA20_POLY1305"));

@@ -2,6 +2,7 @@ package dev.padlock.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.padlock.tls.MutualTls.TlsProvider;
 import dev.padlock.tls.diagnose.FailureCause;
 import dev.padlock.tls.diagnose.RefusedHandshake;
 import dev.padlock.tls.testing.EchoServer;
@@ -20,12 +21,13 @@ import java.util.stream.Stream;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A padlock server (MutualTls on an SSLServerSocket) against clients no one here wrote: {@code
  * openssl s_client}, {@code gnutls-cli} and {@code curl}. Good clients are served over TLS 1.3 and
- * 1.2; for bad ones, the server's listener names the cause.
+ * 1.2; for bad ones, the server's listener names the cause. Every scenario runs on both TLS providers.
  */
 class ServerInteropTest {
   static final MutableClock CLOCK = MutableClock.atNow();
@@ -91,11 +93,15 @@ class ServerInteropTest {
             (d, p) -> gnutls(d, p, CLIENT, "NORMAL:-VERS-ALL:+VERS-TLS1.2"), "TLS1.2"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("goodClients")
-  void goodClientIsServed(Good good) throws Exception {
+  static Stream<Arguments> goodClientsOnEachProvider() {
+    return goodClients().flatMap(g -> Stream.of(TlsProvider.values()).map(p -> Arguments.of(p, g)));
+  }
+
+  @ParameterizedTest(name = "{1} [{0}]")
+  @MethodSource("goodClientsOnEachProvider")
+  void goodClientIsServed(TlsProvider provider, Good good) throws Exception {
     LinkedBlockingQueue<RefusedHandshake> refused = new LinkedBlockingQueue<>();
-    try (EchoServer server = new EchoServer(server(refused, RevocationSource.none()))) {
+    try (EchoServer server = new EchoServer(server(provider, refused, RevocationSource.none()))) {
       Tool.Result r = Tool.run(dir, "ping\n", good.command().apply(dir, server.port())
           .toArray(String[]::new));
       assertThat(r.output()).contains("hello CN=client").contains("ping").contains(good.version());
@@ -166,15 +172,19 @@ class ServerInteropTest {
             (d, p, s) -> List.of("curl", "-sS", "--max-time", "5", "http://127.0.0.1:" + p + "/")));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("badClients")
-  void listenerNamesTheCause(Bad bad) throws Exception {
+  static Stream<Arguments> badClientsOnEachProvider() {
+    return badClients().flatMap(b -> Stream.of(TlsProvider.values()).map(p -> Arguments.of(p, b)));
+  }
+
+  @ParameterizedTest(name = "{1} [{0}]")
+  @MethodSource("badClientsOnEachProvider")
+  void listenerNamesTheCause(TlsProvider provider, Bad bad) throws Exception {
     LinkedBlockingQueue<RefusedHandshake> refused = new LinkedBlockingQueue<>();
     Server settings = new Server();
     int port = Tool.freePort();
     // The scenario may change the server's settings while it writes the client's files.
     List<String> command = bad.setup().command(dir, port, settings);
-    MutualTls tls = server(refused, settings.revocation);
+    MutualTls tls = server(provider, refused, settings.revocation);
     try (EchoServer server = new EchoServer(tls, port)) {
       Tool.Result r = Tool.run(dir, "ping\n", command.toArray(String[]::new));
       RefusedHandshake event = refused.poll(10, TimeUnit.SECONDS);
@@ -185,9 +195,9 @@ class ServerInteropTest {
     }
   }
 
-  static MutualTls server(LinkedBlockingQueue<RefusedHandshake> refused,
+  static MutualTls server(TlsProvider provider, LinkedBlockingQueue<RefusedHandshake> refused,
       RevocationSource revocation) {
-    return MutualTls.server(TlsIdentity.of(SERVER.privateKey(), SERVER.chain()))
+    return MutualTls.server(TlsIdentity.of(SERVER.privateKey(), SERVER.chain())).tlsProvider(provider)
         .trust(TrustBundle.of(ROOT.certificate()))
         .peerPolicy(PeerPolicy.builder().allowUri("spiffe://interop/client").build())
         .revocation(revocation).clock(CLOCK).listener(refused::add).build();

@@ -39,6 +39,10 @@ public final class Classifier {
         FailureCause c = switch (name) {
           case "protocol_version" -> FailureCause.PROTOCOL_VERSION_MISMATCH;
           case "certificate_required" -> FailureCause.CLIENT_CERTIFICATE_REQUIRED;
+          // TLS 1.2: Bouncy Castle's server answers an empty client Certificate message with a bare
+          // handshake_failure, raised where it is told of the client's certificate.
+          case "handshake_failure" -> raisedIn(local, "notifyClientCertificate")
+              ? FailureCause.CLIENT_CERTIFICATE_REQUIRED : null;
           default -> null;
         };
         if (c != null) {
@@ -55,7 +59,8 @@ public final class Classifier {
       String m = String.valueOf(t.getMessage());
       String lower = m.toLowerCase(Locale.ROOT);
       if (lower.contains("no cipher suites in common") || lower.contains("no common cipher")
-          || lower.contains("no appropriate cipher suite")) {
+          || lower.contains("no appropriate cipher suite")
+          || lower.contains("no selectable cipher suite")) {
         return new Diagnosis(FailureCause.NO_COMMON_CIPHER_SUITE, m);
       }
       if (lower.contains("protocol version") || lower.contains("client requested protocol")
@@ -71,7 +76,8 @@ public final class Classifier {
         return new Diagnosis(FailureCause.CLIENT_CERTIFICATE_REQUIRED, m);
       }
       if (lower.contains("unrecognized ssl message") || lower.contains("plaintext connection")
-          || lower.contains("not an ssl/tls record") || lower.contains("unsupported or unrecognized")) {
+          || lower.contains("not an ssl/tls record") || lower.contains("unsupported or unrecognized")
+          || lower.contains("unsupported unknown(")) { // Bouncy Castle: a record of no known content type
         return new Diagnosis(FailureCause.NOT_TLS, m);
       }
       if (t instanceof EOFException || lower.contains("remote host terminated the handshake")
@@ -81,6 +87,12 @@ public final class Classifier {
       }
     }
     return new Diagnosis(FailureCause.HANDSHAKE_FAILED, String.valueOf(failure.getMessage()));
+  }
+
+  /** Whether {@code t} was thrown by a method of this name (Bouncy Castle names its steps so). */
+  private static boolean raisedIn(Throwable t, String method) {
+    StackTraceElement[] stack = t.getStackTrace();
+    return stack.length > 0 && stack[0].getMethodName().equals(method);
   }
 
   public static Optional<PeerCertificateException> peerCertificateException(Throwable failure) {

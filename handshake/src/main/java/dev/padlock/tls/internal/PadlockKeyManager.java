@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -30,12 +31,27 @@ public final class PadlockKeyManager extends X509ExtendedKeyManager {
   private final Clock clock;
   private final boolean requireClientAuth;
   private final AtomicInteger certificateRequests = new AtomicInteger();
+  private final UnaryOperator<PrivateKey> keyForProvider;
+  /** The last identity's key as the TLS provider wants it, converted once per identity. */
+  private volatile ProviderKey providerKey;
+
+  private record ProviderKey(TlsIdentity identity, PrivateKey key) {}
 
   /** @param identity null for a client without a certificate */
   public PadlockKeyManager(Reloadable<TlsIdentity> identity, Clock clock, boolean requireClientAuth) {
+    this(identity, clock, requireClientAuth, UnaryOperator.identity());
+  }
+
+  /**
+   * @param keyForProvider the identity's private key in the form the TLS provider computes with
+   *     fastest (applied once per identity, never per handshake)
+   */
+  public PadlockKeyManager(Reloadable<TlsIdentity> identity, Clock clock, boolean requireClientAuth,
+      UnaryOperator<PrivateKey> keyForProvider) {
     this.identity = identity;
     this.clock = clock;
     this.requireClientAuth = requireClientAuth;
+    this.keyForProvider = keyForProvider;
   }
 
   /** How often a server asked this (client) key manager for a certificate. */
@@ -91,7 +107,15 @@ public final class PadlockKeyManager extends X509ExtendedKeyManager {
   @Override
   public PrivateKey getPrivateKey(String alias) {
     TlsIdentity id = byAlias(alias);
-    return id == null ? null : id.privateKey();
+    if (id == null) {
+      return null;
+    }
+    ProviderKey k = providerKey;
+    if (k == null || k.identity() != id) {
+      k = new ProviderKey(id, keyForProvider.apply(id.privateKey()));
+      providerKey = k;
+    }
+    return k.key();
   }
 
   private String clientAlias(String[] keyTypes) {

@@ -94,6 +94,7 @@ public final class PeerVerifier {
           ? FailureCause.CLIENT_CERTIFICATE_REQUIRED : FailureCause.PEER_CERTIFICATE_UNTRUSTED,
           "the peer sent no certificate");
     }
+    chain = JdkCertificates.of(chain);
     X509Certificate leaf = chain.get(0);
     VerifiedPath verified = buildPath(chain);
     checkValidity(verified, now);

@@ -25,12 +25,18 @@ import javax.net.ssl.SSLSocket;
 final class ReportingSslSocket extends SSLSocket {
   private final SSLSocket d;
   private final FailureReporter reporter;
+  /**
+   * Whether the handshake completed (or its failure was reported). Set when a call that needs the
+   * handshake returns normally, not by a HandshakeCompletedListener: both SunJSSE and Bouncy Castle's
+   * JSSE start a thread per handshake to tell listeners, which costs a thread start on every
+   * connection and tells it late (a read failing just after the handshake was then reported as a
+   * failed handshake).
+   */
   private volatile boolean done;
 
   ReportingSslSocket(SSLSocket delegate, FailureReporter reporter) {
     this.d = delegate;
     this.reporter = reporter;
-    delegate.addHandshakeCompletedListener(e -> done = true);
   }
 
   private IOException report(IOException e) {
@@ -47,6 +53,7 @@ final class ReportingSslSocket extends SSLSocket {
   public void startHandshake() throws IOException {
     try {
       d.startHandshake();
+      done = true;
     } catch (IOException e) {
       throw report(e);
     }
@@ -58,7 +65,9 @@ final class ReportingSslSocket extends SSLSocket {
       @Override
       public int read() throws IOException {
         try {
-          return super.read();
+          int b = super.read();
+          done = true;
+          return b;
         } catch (IOException e) {
           throw report(e);
         }
@@ -67,7 +76,9 @@ final class ReportingSslSocket extends SSLSocket {
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         try {
-          return super.read(b, off, len);
+          int n = super.read(b, off, len);
+          done = true;
+          return n;
         } catch (IOException e) {
           throw report(e);
         }
@@ -82,6 +93,7 @@ final class ReportingSslSocket extends SSLSocket {
       public void write(int b) throws IOException {
         try {
           out.write(b);
+          done = true;
         } catch (IOException e) {
           throw report(e);
         }
@@ -91,6 +103,7 @@ final class ReportingSslSocket extends SSLSocket {
       public void write(byte[] b, int off, int len) throws IOException {
         try {
           out.write(b, off, len);
+          done = true;
         } catch (IOException e) {
           throw report(e);
         }
@@ -100,6 +113,7 @@ final class ReportingSslSocket extends SSLSocket {
       public void flush() throws IOException {
         try {
           out.flush();
+          done = true;
         } catch (IOException e) {
           throw report(e);
         }
@@ -141,7 +155,11 @@ final class ReportingSslSocket extends SSLSocket {
 
   @Override
   public SSLSession getSession() {
-    return d.getSession();
+    SSLSession s = d.getSession();
+    if (s != null && !"SSL_NULL_WITH_NULL_NULL".equals(s.getCipherSuite())) {
+      done = true; // getSession runs the handshake when it has not run
+    }
+    return s;
   }
 
   @Override

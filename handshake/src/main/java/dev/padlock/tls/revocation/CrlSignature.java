@@ -5,9 +5,11 @@ import java.io.OutputStream;
 import java.security.PublicKey;
 import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
-/** Checks a CRL's signature over its original to-be-signed bytes, with Bouncy Castle's verifiers. */
+/**
+ * Checks a CRL's signature over its original to-be-signed bytes, with Bouncy Castle's verifiers, once
+ * (see {@link SignatureCheck}).
+ */
 public final class CrlSignature {
   private CrlSignature() {}
 
@@ -17,8 +19,7 @@ public final class CrlSignature {
       throw new IllegalStateException("to-be-signed bytes already dropped");
     }
     try {
-      ContentVerifier v = new JcaContentVerifierProviderBuilder().build(issuerKey)
-          .get(crl.signatureAlgorithm());
+      ContentVerifier v = SignatureCheck.verifierFor(issuerKey).get(crl.signatureAlgorithm());
       try (OutputStream out = v.getOutputStream()) {
         out.write(crl.tbs());
       }

@@ -32,7 +32,6 @@ import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.SingleResp;
 import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
@@ -179,7 +178,7 @@ final class OcspChecker {
 
   private static boolean verifies(BasicOCSPResp basic, PublicKey key) {
     try {
-      return basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+      return basic.isSignatureValid(SignatureCheck.verifierFor(key));
     } catch (OperatorCreationException | OCSPException | RuntimeException e) {
       return false;
     }

@@ -137,6 +137,11 @@ public final class Tunnel implements AutoCloseable {
     return stats;
   }
 
+  /** The TLS implementation in use (empty when a JSSE provider of the caller's was given). */
+  public java.util.Optional<MutualTls.TlsProvider> tlsProvider() {
+    return java.util.Optional.ofNullable(tls.tlsProvider());
+  }
+
   /** Re-reads identity, trust and revocation files now (a bad file keeps the last good state). */
   public void reload() throws IOException {
     tls.reload();

@@ -61,26 +61,21 @@ class CrlParserTest {
   }
 
   @Test
-  void aBigCrlParsesQuicklyAndLooksUpInConstantTime() throws Exception {
+  void aBigCrlParsesIntoATableThatFindsEveryEntryAndNothingElse() throws Exception {
+    // How fast it parses and looks up is the bench's business (bench: mtls), not a unit test's.
     TestPki.Leaf revoked = ca.leaf("revoked").build();
-    X509CRL crl = ca.crl().revokeRandom(200_000).revoke(revoked, TestPki.Reason.SUPERSEDED).build();
-    byte[] der = crl.getEncoded();
+    TestPki.Leaf valid = ca.leaf("valid").build();
+    X509CRL crl = ca.crl().revokeRandom(100_000).revoke(revoked, TestPki.Reason.SUPERSEDED).build();
 
-    long t0 = System.nanoTime();
-    ParsedCrl parsed = CrlParser.parse(der);
-    long parseMillis = (System.nanoTime() - t0) / 1_000_000;
+    ParsedCrl parsed = CrlParser.parse(crl.getEncoded());
 
-    assertThat(parsed.revoked().size()).isEqualTo(200_001);
+    assertThat(parsed.revoked().size()).isEqualTo(100_001);
     assertThat(parsed.revoked().find(revoked.serial())).get()
         .extracting(RevokedSerials.Entry::reasonCode).isEqualTo(4);
-    long t1 = System.nanoTime();
-    for (int i = 0; i < 100_000; i++) {
-      parsed.revoked().find(BigInteger.valueOf(i));
+    assertThat(parsed.revoked().find(valid.serial())).isEmpty();
+    for (X509CRLEntry e : crl.getRevokedCertificates().stream().limit(1_000).toList()) {
+      assertThat(parsed.revoked().find(e.getSerialNumber())).as(e.getSerialNumber().toString(16))
+          .isPresent();
     }
-    long lookupNanos = (System.nanoTime() - t1) / 100_000;
-    System.out.printf("200k-entry CRL (%d KB): parsed in %d ms, lookup %d ns%n", der.length / 1024,
-        parseMillis, lookupNanos);
-    assertThat(parseMillis).isLessThan(5_000);
-    assertThat(lookupNanos).isLessThan(20_000);
   }
 }

@@ -1,0 +1,121 @@
+package dev.padlock.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The receiving end of a bulk transfer: accepts connections on loopback (plain TCP, or TLS with a server
+ * context) and reads everything into one buffer, counting bytes. A {@link Sender} on the other end
+ * writes 1 MiB at a time and keeps at most {@link Sender#IN_FLIGHT} bytes unread, so a window's count is
+ * what reached the sink.
+ */
+final class Sinks {
+  private Sinks() {}
+
+  /** A sink on loopback; {@code tls} null for plain TCP. */
+  static final class Sink implements AutoCloseable {
+    private final ServerSocket listener;
+    private final AtomicLong received = new AtomicLong();
+    private final Thread acceptor;
+
+    Sink(SSLContext tls, String name) throws IOException {
+      this.listener = tls == null ? new ServerSocket(0, 64, InetAddress.getLoopbackAddress())
+          : tls.getServerSocketFactory().createServerSocket(0, 64, InetAddress.getLoopbackAddress());
+      this.acceptor = new Thread(this::accept, "bench-sink-" + name);
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    long received() {
+      return received.get();
+    }
+
+    private void accept() {
+      while (!listener.isClosed()) {
+        try {
+          Socket s = listener.accept();
+          Thread t = new Thread(() -> drain(s), acceptor.getName() + "-conn");
+          t.setDaemon(true);
+          t.start();
+        } catch (IOException e) {
+          // closed
+        }
+      }
+    }
+
+    private void drain(Socket s) {
+      byte[] buf = new byte[64 * 1024];
+      try (s) {
+        if (s instanceof SSLSocket ssl) {
+          ssl.startHandshake();
+        }
+        InputStream in = s.getInputStream();
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          received.addAndGet(n);
+        }
+      } catch (IOException e) {
+        // the sender went away
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+    }
+  }
+
+  /** One connection's sending end: 1 MiB writes (64 KiB each), at most IN_FLIGHT bytes not yet at the sink. */
+  static final class Sender implements AutoCloseable {
+    static final int CHUNK = 64 * 1024;
+    static final long IN_FLIGHT = 8L << 20;
+    private static final long STALL_NANOS = 10_000_000_000L;
+    private final Socket socket;
+    private final OutputStream out;
+    private final Sink sink;
+    private final byte[] data = new byte[CHUNK];
+    private long sent;
+    private final long base;
+
+    Sender(Socket socket, Sink sink) throws IOException {
+      this.socket = socket;
+      this.out = socket.getOutputStream();
+      this.sink = sink;
+      this.base = sink.received();
+      new java.util.Random(1).nextBytes(data);
+    }
+
+    /** Sends 1 MiB; returns once the sink is no more than IN_FLIGHT behind. */
+    long sendMiB() throws IOException {
+      for (int i = 0; i < 16; i++) {
+        out.write(data, 0, CHUNK);
+      }
+      sent += 16 * CHUNK;
+      long stall = System.nanoTime() + STALL_NANOS;
+      while (sent - (sink.received() - base) > IN_FLIGHT) {
+        if (socket.isClosed() || System.nanoTime() > stall) {
+          // e.g. a TLS 1.3 server that refused our certificate after our side of the handshake ended
+          throw new IOException("the sink received nothing for 10 s (" + (sink.received() - base) + " of "
+              + sent + " bytes)");
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+      }
+      return sent;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
