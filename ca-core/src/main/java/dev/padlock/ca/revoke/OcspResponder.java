@@ -197,14 +197,6 @@ public final class OcspResponder {
         reason == RevocationReason.UNSPECIFIED ? null : CRLReason.lookup(reason.code())));
   }
 
-  /**
-   * An OCSPResponse with status {@code internalError} (RFC 6960 §4.2.1), for a server whose responder failed
-   * in a way it could not answer itself.
-   */
-  public static byte[] internalError() {
-    return status(OCSPRespBuilder.INTERNAL_ERROR);
-  }
-
   private static byte[] status(int status) {
     try {
       return encode(new OCSPRespBuilder().build(status, null));

@@ -22,9 +22,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * OCSP's POST form (RFC 6960 Appendix A.1) answered on Jetty directly, ahead of Jersey: a relying party may
  * ask for every handshake it checks, so this path is the server's hottest, and Jersey's per-request
- * machinery (routing, injection, filters, interceptors, entity providers) costs about a third of the
- * request: 1.3-1.6x the responses per second through this handler than through Jersey, same server, same
- * run (bench: {@code ocsp_handler_vs_jersey}). The well-formed request only — {@code POST /ocsp},
+ * machinery (routing, injection, filters, interceptors, entity providers) costs a third of the request
+ * or more: 1.4-2.1x the responses per second through this handler than through Jersey, same server, same
+ * run (bench: {@code ocsp_handler_vs_jersey}, medians of four runs). The well-formed request only — {@code POST /ocsp},
  * {@code Content-Type: application/ocsp-request}, a Content-Length within the body limit — is taken here;
  * everything else (the GET form, chunked or oversized bodies, other media types, other paths) goes on to
  * Jersey, which answers it as before ({@link PublicResource}, problem documents for refusals). Same answer
