@@ -19,8 +19,9 @@ final class NetProfile {
     Files.createDirectories(work);
     switch (scenario) {
       case "est", "est-2t" -> est(work, scenario.equals("est") ? 1 : 2, length);
-      case "ocsp" -> ocsp(work, length);
-      default -> throw new IllegalArgumentException("scenario: est, est-2t or ocsp");
+      case "ocsp" -> ocsp(work, length, false);
+      case "ocsp-close" -> ocsp(work, length, true);
+      default -> throw new IllegalArgumentException("scenario: est, est-2t, ocsp or ocsp-close");
     }
   }
 
@@ -37,13 +38,16 @@ final class NetProfile {
     }
   }
 
-  private static void ocsp(Path work, Duration length) throws Exception {
+  /** @param close a connection per request ({@code Connection: close}), as openssl ocsp serves */
+  private static void ocsp(Path work, Duration length, boolean close) throws Exception {
     try (OcspBench.Target t = new OcspBench.Target(work, 100_000);
         HttpLoad load = new HttpLoad(t.server.httpPort(), null)) {
-      Harness.Workload w = load.workload("ocsp", OcspBench.CONNECTIONS, t.http(t.server.httpPort(), "/ocsp"));
+      Harness.Workload w = load.workload("ocsp", OcspBench.CONNECTIONS, close
+          ? t.http(t.server.httpPort(), "/ocsp", "Connection: close") : t.http(t.server.httpPort(), "/ocsp"));
       t.check(load, t.http(t.server.httpPort(), "/ocsp"), 16, "padlock");
       w.window(Duration.ofSeconds(20));
-      Bench.log("profiling ocsp on %d connections for %s", OcspBench.CONNECTIONS, length);
+      Bench.log("profiling ocsp on %d connections%s for %s", OcspBench.CONNECTIONS,
+          close ? ", a new one per request" : "", length);
       for (long s = 0; s < length.getSeconds(); s += 5) {
         long cpu0 = serverCpuNanos();
         double rate = w.window(Duration.ofSeconds(5));
