@@ -27,8 +27,8 @@ public final class Profile {
     switch (scenario) {
       case "issue", "issue-2t" -> issue(plan, work, scenario.equals("issue") ? 1 : 2, length);
       case "revoke" -> revoke(work, 100_000, 8);
-      case "est", "est-2t", "ocsp" -> NetProfile.run(scenario, work, length);
-      default -> throw new IllegalArgumentException("scenario: issue, issue-2t, revoke, est, est-2t or ocsp");
+      case "est", "est-2t", "ocsp", "ocsp-close" -> NetProfile.run(scenario, work, length);
+      default -> throw new IllegalArgumentException("scenario: issue, issue-2t, revoke, est, est-2t, ocsp or ocsp-close");
     }
   }
 
