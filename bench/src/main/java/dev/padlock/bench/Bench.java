@@ -38,7 +38,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class Bench {
   /** The sections, in the order they run. */
-  public static final List<String> SECTIONS = List.of("issue", "revoke", "lookup", "mtls", "tunnel");
+  public static final List<String> SECTIONS = List.of("issue", "est", "ocsp", "revoke", "lookup", "mtls", "tunnel");
   private static final long START = System.nanoTime();
 
   private Bench() {}
@@ -104,6 +104,12 @@ public final class Bench {
         }
       }
     }
+    if (only.contains("est")) {
+      EstBench.run(plan, report, work, csrs, only.contains("issue"));
+    }
+    if (only.contains("ocsp")) {
+      OcspBench.run(plan, report, work);
+    }
     byte[] leaf = null;
     if (only.contains("revoke") || only.contains("lookup")) {
       leaf = sampleLeaf();
@@ -139,11 +145,6 @@ public final class Bench {
     if (!plan.lookupSizes().contains(10_000_000)) {
       report.skipped("lookup_p99_ms_10m", "full run only (bench/run)");
     }
-    report.notYet("est_per_s", 3, "EST simpleenroll over HTTPS, keep-alive, 1 and 2 clients");
-    report.notYet("est_vs_limit", 3, "est_per_s / limit_issue_per_s");
-    report.notYet("est_vs_cfssl", 3, "est_per_s / cfssl_per_s on the same CSRs");
-    report.notYet("ocsp_per_s", 3, "OCSP over HTTP with nonces, 2 cores");
-    report.notYet("ocsp_vs_openssl", 3, "against openssl ocsp -index over the same revocations");
   }
 
   /** A real leaf's DER (EC P-256, SAN, AKI/SKI, CRL DP, AIA): what each bulk-loaded row stores. */

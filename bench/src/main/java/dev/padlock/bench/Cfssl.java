@@ -50,6 +50,11 @@ final class Cfssl implements AutoCloseable {
     }
   }
 
+  /** Where cfssl signs: {@code http://127.0.0.1:PORT/api/v1/cfssl/sign}. */
+  URI uri() {
+    return sign;
+  }
+
   static String missing() {
     return "cfssl not installed (apt-get install golang-cfssl; bench/run installs it when run as root)";
   }

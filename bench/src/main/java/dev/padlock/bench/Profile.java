@@ -11,8 +11,10 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * One scenario alone, for a profiler (bench/run --profile starts this under JFR, then {@link JfrTop}):
- * {@code issue} (1 thread), {@code issue-2t}, or {@code revoke} (revocations with 100k already revoked).
- * Work runs on threads named {@code bench-*}, so the summary can leave out everything else.
+ * {@code issue} (1 thread), {@code issue-2t}, or {@code revoke} (revocations with 100k already revoked);
+ * {@code est}, {@code est-2t} and {@code ocsp} against {@code padlock serve} ({@link NetProfile}). Work runs
+ * on threads named {@code bench-*} (the server's on {@code padlock-*}), so the summary can leave out
+ * everything else.
  */
 public final class Profile {
   private Profile() {}
@@ -25,7 +27,8 @@ public final class Profile {
     switch (scenario) {
       case "issue", "issue-2t" -> issue(plan, work, scenario.equals("issue") ? 1 : 2, length);
       case "revoke" -> revoke(work, 100_000, 8);
-      default -> throw new IllegalArgumentException("scenario: issue, issue-2t or revoke");
+      case "est", "est-2t", "ocsp", "ocsp-close" -> NetProfile.run(scenario, work, length);
+      default -> throw new IllegalArgumentException("scenario: issue, issue-2t, revoke, est, est-2t, ocsp or ocsp-close");
     }
   }
 

@@ -3,7 +3,9 @@ package dev.padlock.server;
 import dev.padlock.ca.CertificateAuthority;
 import dev.padlock.ca.ErrorCode;
 import dev.padlock.ca.PadlockException;
+import dev.padlock.ca.revoke.OcspResponder;
 import dev.padlock.server.api.ApiResource;
+import dev.padlock.server.api.OcspHandler;
 import dev.padlock.server.api.PublicResource;
 import dev.padlock.server.est.EstResource;
 import dev.padlock.server.problem.BodyLimitFilter;
@@ -64,8 +66,9 @@ public final class PadlockServer implements AutoCloseable {
     this.metrics = new Metrics();
     this.identity = new AtomicReference<>(identity);
     this.ssl = ServerTls.factory(ServerTls.context(identity.key(), identity.chain(), ca.chain(), ca.clock()));
-    this.https = jetty("padlock-https", ssl, httpsApplication());
-    this.http = jetty("padlock-http", null, httpApplication());
+    OcspResponder ocsp = ca.ocspResponder();
+    this.https = jetty("https", ssl, httpsApplication(), ocsp);
+    this.http = jetty("http", null, httpApplication(), ocsp);
     this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "padlock-tls-renewal");
       t.setDaemon(true);
@@ -209,9 +212,10 @@ public final class PadlockServer implements AutoCloseable {
     return common("http");
   }
 
-  private Server jetty(String name, SslContextFactory.Server tls, ResourceConfig app) {
+  /** A Jetty server for {@code listener} ({@code https} or {@code http}): OCSP's POST form, then Jersey. */
+  private Server jetty(String listener, SslContextFactory.Server tls, ResourceConfig app, OcspResponder ocsp) {
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
-    threads.setName(name);
+    threads.setName("padlock-" + listener);
     Server server = new Server(threads);
     HttpConfiguration hc = new HttpConfiguration();
     hc.setSendServerVersion(false);
@@ -234,7 +238,8 @@ public final class PadlockServer implements AutoCloseable {
     }
     connector.setHost(config.bindAddress());
     server.addConnector(connector);
-    server.setHandler(ContainerFactory.createContainer(JettyHttpContainer.class, app));
+    server.setHandler(new OcspHandler(ocsp, metrics, listener, config.maxBodyBytes(),
+        ContainerFactory.createContainer(JettyHttpContainer.class, app)));
     server.setStopTimeout(5_000);
     return server;
   }

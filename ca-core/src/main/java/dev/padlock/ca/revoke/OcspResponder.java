@@ -8,16 +8,20 @@ import dev.padlock.ca.sign.CaSigner;
 import dev.padlock.ca.store.CertificateRecord;
 import dev.padlock.ca.store.CertificateStore;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Date;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.ocsp.RevokedInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -53,11 +57,23 @@ public final class OcspResponder {
   /** More certificates in one request are refused as malformed: keeps a request's cost bounded. */
   static final int MAX_REQUESTS = 16;
 
+  /** Hash algorithms whose issuer hashes are kept (SHA-1 and SHA-256 in practice): a bound, whatever clients send. */
+  private static final int MAX_HASH_ALGORITHMS = 4;
+
   private final CertificateStore store;
   private final X509CertificateHolder issuer;
   private final Supplier<CaSigner> signer;
   private final Clock clock;
   private final DigestCalculatorProvider digests;
+  /** The issuer's name and key hashes (RFC 6960 §4.1.1) per hash algorithm of the request, computed once each. */
+  private final Map<ASN1ObjectIdentifier, CertificateID> issuerIds = new ConcurrentHashMap<>();
+  /**
+   * The last signer seen, with its responder ID (by key hash) and the certificates each response carries:
+   * computed once per signer (a renewed delegate is a new signer) rather than per response.
+   */
+  private volatile Responder responder;
+
+  private record Responder(CaSigner signer, RespID id, X509CertificateHolder[] certificates) {}
 
   /**
    * @param issuer the CA whose certificates are answered for
@@ -103,27 +119,60 @@ public final class OcspResponder {
 
   private BasicOCSPResp answer(OCSPReq request, Req[] items) throws OCSPException {
     CaSigner s = signer.get();
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    BasicOCSPRespBuilder builder;
-    try {
-      builder = new BasicOCSPRespBuilder(new RespID(s.certificate().getSubjectPublicKeyInfo(),
-          digests.get(CertificateID.HASH_SHA1)));
-    } catch (OperatorCreationException e) {
-      throw new PadlockException(ErrorCode.INTERNAL, "cannot compute the OCSP responder id", e);
-    }
+    Date now = Date.from(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    Responder r = responder(s);
+    BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(r.id());
     for (Req item : items) {
       CertificateID id = item.getCertID();
-      builder.addResponse(id, status(id), Date.from(now), null, null);
+      builder.addResponse(id, status(id), now, null, null);
     }
     Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
     if (nonce != null) {
       builder.setResponseExtensions(new Extensions(nonce));
     }
-    return builder.build(s.newContentSigner(), new X509CertificateHolder[] {s.certificate()}, Date.from(now));
+    return builder.build(s.newContentSigner(), r.certificates(), now);
   }
 
-  private CertificateStatus status(CertificateID id) throws OCSPException {
-    if (!id.matchesIssuer(issuer, digests)) {
+  /** {@code s} with its ResponderID byKey (RFC 6960 §4.2.2.3: the SHA-1 of its public key), once per signer. */
+  private Responder responder(CaSigner s) {
+    Responder r = responder;
+    if (r == null || r.signer() != s) {
+      try {
+        r = new Responder(s, new RespID(s.certificate().getSubjectPublicKeyInfo(),
+            digests.get(CertificateID.HASH_SHA1)), new X509CertificateHolder[] {s.certificate()});
+      } catch (OCSPException | OperatorCreationException e) {
+        throw new PadlockException(ErrorCode.INTERNAL, "cannot compute the OCSP responder id", e);
+      }
+      responder = r;
+    }
+    return r;
+  }
+
+  /**
+   * Whether {@code id} names a certificate of this issuer: its issuer name and key hashes against the
+   * issuer's, hashed once per hash algorithm (what {@code CertificateID.matchesIssuer} hashes anew on every
+   * call). A hash algorithm this responder cannot compute is not this issuer's: such a request is answered
+   * {@code unknown}, never with an error.
+   */
+  private boolean ofThisIssuer(CertificateID id) {
+    ASN1ObjectIdentifier oid = id.getHashAlgOID();
+    CertificateID mine = issuerIds.get(oid);
+    if (mine == null) {
+      try {
+        mine = new CertificateID(digests.get(new AlgorithmIdentifier(oid)), issuer, BigInteger.ONE);
+      } catch (OCSPException | OperatorCreationException | RuntimeException e) {
+        return false;
+      }
+      if (issuerIds.size() < MAX_HASH_ALGORITHMS) {
+        issuerIds.put(oid, mine);
+      }
+    }
+    return Arrays.equals(mine.getIssuerNameHash(), id.getIssuerNameHash())
+        && Arrays.equals(mine.getIssuerKeyHash(), id.getIssuerKeyHash());
+  }
+
+  private CertificateStatus status(CertificateID id) {
+    if (!ofThisIssuer(id)) {
       return new UnknownStatus();
     }
     Optional<CertificateRecord> record;

@@ -28,6 +28,23 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
+import java.math.BigInteger;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.ocsp.CertID;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.SingleResp;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,7 +160,45 @@ class OcspResponderTest {
   @Test
   void garbageIsAMalformedRequest() throws Exception {
     byte[] resp = ca.ocspResponder().respond(new byte[] {0x30, 0x03, 0x02, 0x01});
-    assertThat(new org.bouncycastle.cert.ocsp.OCSPResp(resp).getStatus())
-        .isEqualTo(org.bouncycastle.cert.ocsp.OCSPRespBuilder.MALFORMED_REQUEST);
+    assertThat(new OCSPResp(resp).getStatus()).isEqualTo(OCSPRespBuilder.MALFORMED_REQUEST);
+  }
+
+  private static SingleResp only(byte[] der) throws Exception {
+    OCSPResp resp = new OCSPResp(der);
+    assertThat(resp.getStatus()).isEqualTo(OCSPRespBuilder.SUCCESSFUL);
+    SingleResp[] answers = ((BasicOCSPResp) resp.getResponseObject()).getResponses();
+    assertThat(answers).hasSize(1);
+    return answers[0];
+  }
+
+  @Test
+  void issuerHashesOfEitherAlgorithmAreRecognizedRequestAfterRequest() throws Exception {
+    IssuedCertificate issued = ca.issue(IssueRequest.builder("client").commonName("h").build());
+    BigInteger serial = issued.certificate().getSerialNumber();
+    OcspResponder responder = ca.ocspResponder();
+    DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
+    AlgorithmIdentifier sha256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
+    for (int round = 0; round < 2; round++) { // the second round answers from the cached issuer hashes
+      for (AlgorithmIdentifier alg : List.of(CertificateID.HASH_SHA1, sha256)) {
+        CertificateID id = new CertificateID(digests.get(alg), ca.issuingCertificate(), serial);
+        assertThat(only(responder.respond(new OCSPReqBuilder().addRequest(id).build().getEncoded())).getCertStatus())
+            .as("%s, round %d", alg.getAlgorithm(), round).isEqualTo(CertificateStatus.GOOD);
+      }
+    }
+    // Right serial, another issuer's hashes: not ours.
+    CertificateID foreign = new CertificateID(new CertID(CertificateID.HASH_SHA1,
+        new DEROctetString(new byte[20]), new DEROctetString(new byte[20]), new ASN1Integer(serial)));
+    assertThat(only(responder.respond(new OCSPReqBuilder().addRequest(foreign).build().getEncoded())).getCertStatus())
+        .isInstanceOf(UnknownStatus.class);
+  }
+
+  @Test
+  void aHashAlgorithmTheResponderDoesNotKnowIsUnknownNotAnError() throws Exception {
+    IssuedCertificate issued = ca.issue(IssueRequest.builder("client").commonName("u").build());
+    CertificateID odd = new CertificateID(new CertID(new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.2.3.4.5")),
+        new DEROctetString(new byte[20]), new DEROctetString(new byte[20]),
+        new ASN1Integer(issued.certificate().getSerialNumber())));
+    byte[] request = new OCSPReqBuilder().addRequest(odd).build().getEncoded();
+    assertThat(only(ca.ocspResponder().respond(request)).getCertStatus()).isInstanceOf(UnknownStatus.class);
   }
 }

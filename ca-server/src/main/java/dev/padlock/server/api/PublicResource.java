@@ -1,6 +1,7 @@
 package dev.padlock.server.api;
 
 import dev.padlock.ca.CertificateAuthority;
+import dev.padlock.ca.revoke.OcspResponder;
 import dev.padlock.server.Metrics;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -27,11 +28,14 @@ public final class PublicResource {
 
   private final CertificateAuthority ca;
   private final Metrics metrics;
+  /** One responder for the listener's life: it answers from the store, so it never holds stale state. */
+  private final OcspResponder ocsp;
 
   @Inject
   public PublicResource(CertificateAuthority ca, Metrics metrics) {
     this.ca = ca;
     this.metrics = metrics;
+    this.ocsp = ca.ocspResponder();
   }
 
   @GET
@@ -62,7 +66,7 @@ public final class PublicResource {
   @Path("ocsp")
   @Consumes(OCSP_REQUEST)
   public Response ocsp(byte[] request) {
-    return ocspResponse(ca.ocspResponder().respond(request == null ? new byte[0] : request));
+    return ocspResponse(ocsp.respond(request == null ? new byte[0] : request));
   }
 
   @GET
@@ -74,7 +78,7 @@ public final class PublicResource {
     } catch (IllegalArgumentException e) {
       der = new byte[0]; // answered as malformedRequest, in OCSP's own terms
     }
-    return ocspResponse(ca.ocspResponder().respond(der));
+    return ocspResponse(ocsp.respond(der));
   }
 
   private static Response ocspResponse(byte[] der) {

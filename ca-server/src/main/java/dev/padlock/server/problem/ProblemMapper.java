@@ -49,7 +49,8 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
     return r.build();
   }
 
-  static Problem problem(Throwable failure) {
+  /** The problem document for {@code failure} (logged here when it is our fault). */
+  public static Problem problem(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof PadlockException pe) {
         if (pe.code().kind() == ErrorCode.Kind.INTERNAL) {
