@@ -1,23 +1,14 @@
 package dev.padlock.cli;
 
 import dev.padlock.tls.MutualTls;
-import dev.padlock.tls.RevocationSource;
-import dev.padlock.tls.TlsIdentity;
-import dev.padlock.tls.TrustBundle;
 import dev.padlock.tls.diagnose.Diagnosis;
 import dev.padlock.tls.diagnose.ProbeResult;
 import dev.padlock.tls.diagnose.Prober;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -45,40 +36,7 @@ final class ProbeCommand implements Runnable {
   @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The server ([IPv6]:PORT too).")
   String target;
 
-  @Option(names = "--ca", paramLabel = "FILE",
-      description = "PEM file of the CA certificates to trust (default: the JDK's trust store).")
-  Path ca;
-
-  @Option(names = "--cert", paramLabel = "FILE",
-      description = "Our certificate chain (PEM, leaf first), sent if the server asks for one.")
-  Path cert;
-
-  @Option(names = "--key", paramLabel = "FILE", description = "The private key of --cert (PEM).")
-  Path key;
-
-  @ArgGroup(exclusive = true)
-  Version version;
-
-  static final class Version {
-    @Option(names = "--tls1.2", description = "Offer TLS 1.2 only.")
-    boolean tls12;
-
-    @Option(names = "--tls1.3", description = "Offer TLS 1.3 only.")
-    boolean tls13;
-  }
-
-  @Option(names = "--servername", paramLabel = "NAME",
-      description = "Name to send as SNI and to check the certificate against (default: HOST).")
-  String serverName;
-
-  @Option(names = "--crl", paramLabel = "FILE|URL",
-      description = "A CRL to check the server's certificate against (repeatable); without CRL "
-          + "or OCSP data for it, the server is refused.")
-  List<String> crls = new ArrayList<>();
-
-  @Option(names = "--ocsp",
-      description = "Ask the OCSP responder named in the server's certificate (AIA).")
-  boolean ocsp;
+  @Mixin PeerOptions peer;
 
   ProbeCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -88,24 +46,12 @@ final class ProbeCommand implements Runnable {
   public void run() {
     TraceCommand.HostPort hp = TraceCommand.HostPort.parse(target);
     Prober.Builder prober = Prober.builder(hp.host(), hp.port()).clock(ctx.clock());
-    if (ca != null) {
-      prober.trust(read("--ca", ca, () -> TrustBundle.fromPem(ca)));
-    }
-    if ((cert == null) != (key == null)) {
-      throw CliException.invalidInput("--cert and --key go together");
-    }
-    if (cert != null) {
-      prober.identity(read("--cert/--key", cert, () -> TlsIdentity.fromPem(cert, key)));
-    }
-    if (version != null) {
-      prober.version(version.tls12 ? MutualTls.Version.TLS_1_2 : MutualTls.Version.TLS_1_3);
-    }
-    if (serverName != null) {
-      prober.serverName(serverName);
-    }
-    if (!crls.isEmpty() || ocsp) {
-      prober.revocation(revocation(crls, ocsp));
-    }
+    peer.trust().ifPresent(prober::trust);
+    peer.identity().ifPresent(prober::identity);
+    peer.tls12Only().ifPresent(tls12 -> prober.version(tls12 ? MutualTls.Version.TLS_1_2
+        : MutualTls.Version.TLS_1_3));
+    peer.serverName().ifPresent(prober::serverName);
+    peer.revocation().ifPresent(prober::revocation);
 
     ProbeResult result = QuietLogs.during(() -> prober.build().probe());
     if (result.failure().isPresent()) {
@@ -127,37 +73,5 @@ final class ProbeCommand implements Runnable {
   static String refusal(Diagnosis d) {
     return d.cause().summary() + " [" + d.cause().code() + "]: " + d.detail() + ". Fix: "
         + d.cause().fix();
-  }
-
-  static RevocationSource revocation(List<String> crls, boolean ocsp) {
-    RevocationSource.Builder b = RevocationSource.builder();
-    for (String crl : crls) {
-      if (crl.startsWith("http://") || crl.startsWith("https://")) {
-        try {
-          b.crlUrl(URI.create(crl));
-        } catch (IllegalArgumentException e) {
-          throw CliException.invalidInput("--crl " + crl + " is not a valid URL: " + e.getMessage());
-        }
-      } else {
-        b.crlFile(Path.of(crl));
-      }
-    }
-    if (ocsp) {
-      b.ocsp();
-    }
-    return b.build();
-  }
-
-  interface Reader<T> {
-    T read() throws IOException;
-  }
-
-  static <T> T read(String option, Path file, Reader<T> reader) {
-    try {
-      return reader.read();
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CliException(ExitCodes.INVALID_INPUT,
-          "cannot read " + option + " " + file + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -1,19 +1,12 @@
 package dev.padlock.cli;
 
-import dev.padlock.tls.RevocationSource;
-import dev.padlock.tls.TlsIdentity;
-import dev.padlock.tls.TrustBundle;
 import dev.padlock.tls.trace.HandshakeTrace;
 import dev.padlock.tls.trace.HandshakeTracer;
 import dev.padlock.tls.trace.TraceFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,38 +39,7 @@ final class TraceCommand implements Runnable {
   @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The server ([IPv6]:PORT too).")
   String target;
 
-  @Option(names = "--ca", paramLabel = "FILE",
-      description = "PEM file of the CA certificates to trust (default: the JDK's trust store).")
-  Path ca;
-
-  @Option(names = "--cert", paramLabel = "FILE",
-      description = "Our certificate chain (PEM, leaf first), sent if the server asks for one.")
-  Path cert;
-
-  @Option(names = "--key", paramLabel = "FILE", description = "The private key of --cert (PEM).")
-  Path key;
-
-  @ArgGroup(exclusive = true)
-  Version version;
-
-  static final class Version {
-    @Option(names = "--tls1.2", description = "Offer TLS 1.2 only.")
-    boolean tls12;
-
-    @Option(names = "--tls1.3", description = "Offer TLS 1.3 only.")
-    boolean tls13;
-  }
-
-  @Option(names = "--servername", paramLabel = "NAME",
-      description = "Name to send as SNI and to check the certificate against (default: HOST).")
-  String serverName;
-
-  @Option(names = "--crl", paramLabel = "FILE|URL",
-      description = "A CRL to check the server's chain against (repeatable).")
-  List<String> crls = new ArrayList<>();
-
-  @Option(names = "--ocsp", description = "Ask the OCSP responder named in the server's certificate.")
-  boolean ocsp;
+  @Mixin PeerOptions peer;
 
   @Option(names = "--json", description = "Print one JSON document instead of the ladder.")
   boolean json;
@@ -90,25 +52,12 @@ final class TraceCommand implements Runnable {
   public void run() {
     HostPort hp = HostPort.parse(target);
     HandshakeTracer.Builder tracer = HandshakeTracer.builder().clock(ctx.clock());
-    if (ca != null) {
-      tracer.trust(read("--ca", ca, () -> TrustBundle.fromPem(ca)));
-    }
-    if ((cert == null) != (key == null)) {
-      throw CliException.invalidInput("--cert and --key go together");
-    }
-    if (cert != null) {
-      tracer.identity(read("--cert/--key", cert, () -> TlsIdentity.fromPem(cert, key)));
-    }
-    if (version != null) {
-      tracer.offer(version.tls12 ? HandshakeTracer.Offer.TLS_1_2_ONLY
-          : HandshakeTracer.Offer.TLS_1_3_ONLY);
-    }
-    if (serverName != null) {
-      tracer.serverName(serverName);
-    }
-    if (!crls.isEmpty() || ocsp) {
-      tracer.revocation(revocation());
-    }
+    peer.trust().ifPresent(tracer::trust);
+    peer.identity().ifPresent(tracer::identity);
+    peer.tls12Only().ifPresent(tls12 -> tracer.offer(tls12 ? HandshakeTracer.Offer.TLS_1_2_ONLY
+        : HandshakeTracer.Offer.TLS_1_3_ONLY));
+    peer.serverName().ifPresent(tracer::serverName);
+    peer.revocation().ifPresent(tracer::revocation);
 
     HandshakeTrace trace;
     try {
@@ -121,38 +70,6 @@ final class TraceCommand implements Runnable {
     out.flush();
     if (!trace.outcome().completed()) {
       throw new CliException(ExitCodes.REFUSED, "handshake failed: " + trace.outcome().summary());
-    }
-  }
-
-  private RevocationSource revocation() {
-    RevocationSource.Builder b = RevocationSource.builder();
-    for (String crl : crls) {
-      if (crl.startsWith("http://") || crl.startsWith("https://")) {
-        try {
-          b.crlUrl(URI.create(crl));
-        } catch (IllegalArgumentException e) {
-          throw CliException.invalidInput("--crl " + crl + " is not a valid URL: " + e.getMessage());
-        }
-      } else {
-        b.crlFile(Path.of(crl));
-      }
-    }
-    if (ocsp) {
-      b.ocsp();
-    }
-    return b.build();
-  }
-
-  private interface Reader<T> {
-    T read() throws IOException;
-  }
-
-  private static <T> T read(String option, Path file, Reader<T> reader) {
-    try {
-      return reader.read();
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CliException(ExitCodes.INVALID_INPUT,
-          "cannot read " + option + " " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -77,12 +77,12 @@ final class VerifyCommand implements Runnable {
     if (untrusted != null) {
       bundle.addIntermediatesPem(untrusted);
     }
-    List<X509Certificate> chain = ProbeCommand.read("LEAF.pem", leaf,
+    List<X509Certificate> chain = PeerOptions.read("LEAF.pem", leaf,
         () -> dev.padlock.tls.internal.Pem.readCertificates(leaf));
     if (chain.size() > 1) {
       bundle.addIntermediates(chain.subList(1, chain.size()).toArray(X509Certificate[]::new));
     }
-    TrustBundle trust = ProbeCommand.read("--ca/--untrusted", ca, bundle::build);
+    TrustBundle trust = PeerOptions.read("--ca/--untrusted", ca, bundle::build);
     RevocationSource.Builder revocation = RevocationSource.builder();
     crls.forEach(revocation::crlFile);
     ChainCheck check = ChainCheck.builder(trust)
