@@ -62,7 +62,7 @@ final class EstBench {
      * Enrollments per second expected on 1 and 2 connections, to size each window's tokens; low at first
      * (a window that runs out of tokens ends early and is measured over the time it ran), then measured.
      */
-    private final double[] estimate = {0, 500, 700};
+    private final double[] estimate = {0, 500, 700, 700, 700, 700, 700, 700, 900};
     private final ExecutorService makers = Executors.newFixedThreadPool(MAKERS, r -> {
       Thread t = new Thread(r, "est-tokens");
       t.setDaemon(true);
@@ -193,6 +193,9 @@ final class EstBench {
       }
       round(plan, report, 1, est, csrs, cfssl, noCfssl);
       round(plan, report, 2, est, csrs, cfssl, noCfssl);
+      if (plan.name().equals("full")) {
+        round(plan, report, HeadToHead.FLEET, est, csrs, cfssl, noCfssl); // a fleet enrolling at once
+      }
       Bench.log("est: %s (between windows)", est.tokensMade());
     } finally {
       if (cfssl.isPresent()) {
@@ -217,7 +220,7 @@ final class EstBench {
 
   private static void round(Plan plan, Report report, int threads, Target est, Csrs csrs, Optional<Cfssl> cfssl,
       String noCfssl) throws Exception {
-    String t = threads == 1 ? "" : "_2t";
+    String t = threads == 1 ? "" : "_" + threads + "t";
     String on = threads == 1 ? "1 client" : threads + " clients";
     Bench.log("est: limit, est%s, %s, interleaved", cfssl.isPresent() ? ", cfssl" : "", on);
     Provider bc = BouncyCastle.provider();
