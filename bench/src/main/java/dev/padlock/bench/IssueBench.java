@@ -84,6 +84,8 @@ final class IssueBench {
     Path lazyDir = ca.directory().path().resolveSibling("store-write-delay");
     CertificateStore lazy = JdbcStores.open("jdbc:h2:file:" + lazyDir.resolve("padlock").toAbsolutePath(),
         "padlock", "", 4);
+    // And one as store.durability=os opens it: every commit written to the OS at once, no fsync.
+    CertificateStore os = JdbcStores.openH2(ca.directory().path().resolveSibling("store-os"), 4, false);
     Harness.Workload[] w = {
         LimitBench.verify(bc, 1),
         new Harness.Workload("pop", 1, t -> () -> CsrCheck.verify(csrs.get(next.getAndIncrement()))),
@@ -111,21 +113,29 @@ final class IssueBench {
           CertificateRecord r = record(sample.record(), SerialNumber.random(random), der, random);
           lazy.recordIssued(r, new AuditEvent(r.issuedAt(), "issue", r.serial().hex(), "bench", "profile=server"));
           return r;
+        }),
+        new Harness.Workload("store-os", 1, t -> () -> {
+          CertificateRecord r = record(sample.record(), SerialNumber.random(random), der, random);
+          os.recordIssued(r, new AuditEvent(r.issuedAt(), "issue", r.serial().hex(), "bench", "profile=server"));
+          return r;
         })};
     double[][] rates;
     try {
       rates = Harness.interleave(plan.window(), plan.warmups(), plan.breakdownRuns(), w);
     } finally {
       lazy.close();
+      os.close();
     }
     double total = report.measured("issue_us", issue.reciprocal().times(1e6), "us", "issue_per_s as time per op")
         .median();
     double pop = us(report, "issue_part_pop_verify_us", rates[1], "CsrCheck.verify: PoP + CSR checks");
     double sign = us(report, "issue_part_sign_us", rates[3], "CertificateTemplate.leaf(...).sign + DER");
     double store = us(report, "issue_part_store_us", rates[5],
-        "store.recordIssued: serial check, INSERT, audit append, commit (WRITE_DELAY=0)");
+        "store.recordIssued: INSERTs, audit append, commit, fsync (store.durability=disk, the default)");
+    us(report, "issue_part_store_os_us", rates[7],
+        "the same with store.durability=os: the commit written to the OS (WRITE_DELAY=0), no fsync");
     us(report, "issue_part_store_write_delay_us", rates[6],
-        "context: the same on H2's default WRITE_DELAY (not yet on disk when it returns)");
+        "context: the same on H2's default WRITE_DELAY (in memory when it returns, written within 500 ms)");
     report.measured("issue_part_rest_us", Stats.single(total - pop - sign - store), "us",
         "issue_us minus the three parts: checks, record, audit text (issue_us is from other rounds)");
     report.ratio("pop_vs_raw_verify", Stats.of(ratios(rates[0], rates[1])), null,

@@ -26,13 +26,18 @@ import java.util.Set;
  * file named.
  */
 public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUpdate, Map<String, Profile> profiles,
-    Optional<Duration> ocspDelegateValidity) {
+    Optional<Duration> ocspDelegateValidity, boolean storeForcedToDisk) {
   public static final String FILE_NAME = "padlock.conf";
   /** Bounds of {@code ocsp.delegated.validity}: its certificate is never checked for revocation (ocsp-nocheck). */
   static final Duration MIN_OCSP_DELEGATE = Duration.ofHours(1);
   static final Duration MAX_OCSP_DELEGATE = Duration.ofDays(30);
 
-  /** @param ocspDelegateValidity empty when the issuing CA signs OCSP responses; else a delegate's lifetime */
+  /**
+   * @param ocspDelegateValidity empty when the issuing CA signs OCSP responses; else a delegate's lifetime
+   * @param storeForcedToDisk {@code store.durability=disk} (the default): the embedded store waits for the
+   *     disk after each issuance, revocation and audit entry; {@code os}: it hands the write to the
+   *     operating system only (a killed padlock loses nothing, a power failure may lose the last writes)
+   */
 
   public CaConfig {
     profiles = Map.copyOf(profiles);
@@ -84,6 +89,13 @@ public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUp
           + DurationText.format(ocspDelegate.get()) + " is outside 1h..30d (the responder certificate is never "
           + "checked for revocation, so it must be short-lived)");
     }
+    boolean forced = switch (p.getProperty("store.durability", "disk").trim()) {
+      case "", "disk" -> true;
+      case "os" -> false;
+      default -> throw new PadlockException(ErrorCode.INVALID_CONFIG, where + ": store.durability: '"
+          + p.getProperty("store.durability").trim() + "' is neither 'disk' (wait for the disk: the default) nor "
+          + "'os' (faster; a power failure may lose the last writes)");
+    };
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String profile : Profile.NAMES) {
       String k = "profile." + profile + ".";
@@ -110,7 +122,7 @@ public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUp
         throw new PadlockException(ErrorCode.INVALID_CONFIG, where + ": " + e.getMessage());
       }
     }
-    return new CaConfig(name, baseUrl, crl, profiles, ocspDelegate);
+    return new CaConfig(name, baseUrl, crl, profiles, ocspDelegate, forced);
   }
 
   private static String defaultKeyTypes() {
@@ -165,6 +177,13 @@ public record CaConfig(String name, Optional<String> baseUrl, Duration crlNextUp
         # third of ocsp.delegated.validity (1h to 30d) is left.
         ocsp.signer=issuing
         ocsp.delegated.validity=7d
+
+        # When an issuance, a revocation or an audit entry counts as stored (the embedded H2 store;
+        # PostgreSQL follows its own synchronous_commit): 'disk' waits for the disk (fsync) before the
+        # command or request returns, so not even a power failure loses a certificate that was handed out;
+        # 'os' hands the write to the operating system only: faster, and a killed or crashed padlock loses
+        # nothing, but a power failure or kernel crash may lose the last writes.
+        store.durability=disk
 
         # --- Profiles --------------------------------------------------------------------------
         # server: TLS servers. EKU serverAuth; needs at least one DNS or IP name

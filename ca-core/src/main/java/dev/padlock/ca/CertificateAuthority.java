@@ -116,7 +116,7 @@ public final class CertificateAuthority implements AutoCloseable {
     CaConfig config = CaConfig.load(dir.config());
     X509CertificateHolder root = readCertificate(dir.rootCertificate());
     X509CertificateHolder issuing = readCertificate(dir.issuingCertificate());
-    CertificateStore store = JdbcStores.openH2(dir.path(), 4);
+    CertificateStore store = JdbcStores.openH2(dir.path(), 4, config.storeForcedToDisk());
     return new CertificateAuthority(dir, config, store, clock, passphrase, new SecureRandom(), root, issuing);
   }
 

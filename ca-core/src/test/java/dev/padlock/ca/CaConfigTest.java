@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** padlock.conf as init writes it, and the OCSP signer settings. */
+/** padlock.conf as init writes it, the OCSP signer and the store durability settings. */
 class CaConfigTest {
   private static final String TEMPLATE = CaConfig.template("Acme", Optional.empty());
 
@@ -17,6 +17,18 @@ class CaConfigTest {
     assertThat(c.name()).isEqualTo("Acme");
     assertThat(c.crlNextUpdate()).isEqualTo(Duration.ofHours(24));
     assertThat(c.ocspDelegateValidity()).isEmpty();
+    assertThat(c.storeForcedToDisk()).isTrue();
+  }
+
+  @Test
+  void storeDurabilityIsDiskUnlessOsIsAsked() {
+    assertThat(CaConfig.parse(TEMPLATE.replace("store.durability=disk", ""), "padlock.conf").storeForcedToDisk())
+        .isTrue(); // a config written by an older padlock
+    assertThat(CaConfig.parse(TEMPLATE.replace("store.durability=disk", "store.durability=os"), "padlock.conf")
+        .storeForcedToDisk()).isFalse();
+    assertThatThrownBy(() -> CaConfig.parse(TEMPLATE.replace("store.durability=disk", "store.durability=never"),
+        "padlock.conf")).isInstanceOf(PadlockException.class)
+        .hasMessageStartingWith("padlock.conf: store.durability: 'never' is neither 'disk'");
   }
 
   @Test

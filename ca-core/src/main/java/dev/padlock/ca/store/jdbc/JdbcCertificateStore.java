@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,12 +45,19 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   private final DataSource dataSource;
   private final AutoCloseable onClose;
+  private final boolean forceToDisk;
   private final AuditLog audit = new AuditLog();
   private final GroupCommit issued = new GroupCommit(this::writeIssued);
 
-  JdbcCertificateStore(DataSource dataSource, AutoCloseable onClose) {
+  /**
+   * @param forceToDisk after each transaction that issues, revokes, or writes an audit entry, force the
+   *     database to the disk (H2's {@code CHECKPOINT SYNC}: one fsync, shared by a group commit's batch)
+   *     before returning; false leaves the flush to H2, so a power failure may lose the last commits
+   */
+  JdbcCertificateStore(DataSource dataSource, AutoCloseable onClose, boolean forceToDisk) {
     this.dataSource = dataSource;
     this.onClose = onClose;
+    this.forceToDisk = forceToDisk;
   }
 
   /** The enrollment tokens, in the same database (closed with this store). */
@@ -88,7 +96,6 @@ public final class JdbcCertificateStore implements CertificateStore {
             insertIssued(c, todo);
             c.commit();
             audit.committed();
-            return;
           } catch (SQLException e) {
             rollback(c);
             audit.rolledBack();
@@ -113,11 +120,24 @@ public final class JdbcCertificateStore implements CertificateStore {
               throw e;
             }
             last = e;
+            continue;
           } catch (RuntimeException e) {
             rollback(c);
             audit.rolledBack();
             throw e;
           }
+          // Committed: from here on nothing is written again. Every certificate of the batch waits for the
+          // disk, and none is handed out if the disk fails.
+          try {
+            force(c);
+          } catch (SQLException e) {
+            PadlockException failure = notForced(e);
+            for (GroupCommit.Item i : batch) {
+              i.failure = failure;
+            }
+            throw failure;
+          }
+          return;
         } catch (SQLException e) {
           throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store failed: " + e.getMessage(), e);
         }
@@ -472,6 +492,13 @@ public final class JdbcCertificateStore implements CertificateStore {
           c.commit();
           if (audited) {
             audit.committed();
+            // Audited transactions are the ones that change what the CA has done: revocations, tokens,
+            // audit entries. Committed: a failure to force it is reported, never retried.
+            try {
+              force(c);
+            } catch (SQLException e) {
+              throw notForced(e);
+            }
           }
           return result;
         } catch (SQLException e) {
@@ -496,6 +523,20 @@ public final class JdbcCertificateStore implements CertificateStore {
     }
     throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
         "the certificate store stayed busy after " + MAX_ATTEMPTS + " attempts", last);
+  }
+
+  /** Forces what is committed to the disk, if this store was opened to. */
+  private void force(Connection c) throws SQLException {
+    if (forceToDisk) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
+    }
+  }
+
+  private static PadlockException notForced(SQLException e) {
+    return new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store committed but could not "
+        + "force the change to the disk (" + e.getMessage() + "): check the disk holding the CA directory", e);
   }
 
   private static void rollback(Connection c) throws SQLException {

@@ -26,11 +26,31 @@ public final class JdbcStores {
         + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
   }
 
+  /** The CA's H2 database, every issuance, revocation and audit entry forced to the disk before it returns. */
   public static CertificateStore openH2(Path caDir, int poolSize) {
-    return open(h2Url(caDir), "padlock", "", poolSize);
+    return openH2(caDir, poolSize, true);
   }
 
+  /**
+   * The CA's H2 database. H2 writes every commit to the operating system at once (WRITE_DELAY=0), which a
+   * killed or crashed padlock survives; {@code forceToDisk} also waits for the disk (fsync), which a power
+   * failure or a kernel crash survives.
+   */
+  public static CertificateStore openH2(Path caDir, int poolSize, boolean forceToDisk) {
+    return open(h2Url(caDir), "padlock", "", poolSize, forceToDisk);
+  }
+
+  /** Any JDBC database; for PostgreSQL, its own settings (synchronous_commit) decide when a commit is on disk. */
   public static CertificateStore open(String jdbcUrl, String user, String password, int poolSize) {
+    return open(jdbcUrl, user, password, poolSize, false);
+  }
+
+  /**
+   * @param forceToDisk run H2's {@code CHECKPOINT SYNC} after each transaction that issues, revokes or
+   *     audits (H2 only)
+   */
+  public static CertificateStore open(String jdbcUrl, String user, String password, int poolSize,
+      boolean forceToDisk) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
@@ -66,7 +86,7 @@ public final class JdbcStores {
       throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
           "cannot migrate the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
-    return new JdbcCertificateStore(ds, ds);
+    return new JdbcCertificateStore(ds, ds, forceToDisk && jdbcUrl.startsWith("jdbc:h2:"));
   }
 
   private static String redact(String url) {

@@ -1,0 +1,182 @@
+package dev.padlock.ca.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.padlock.ca.Fingerprints;
+import dev.padlock.ca.SerialNumber;
+import dev.padlock.ca.audit.AuditEvent;
+import dev.padlock.ca.revoke.RevocationReason;
+import dev.padlock.ca.store.CertificateRecord;
+import dev.padlock.ca.store.CertificateStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.h2.store.fs.FileBase;
+import org.h2.store.fs.FilePath;
+import org.h2.store.fs.FilePathWrapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code store.durability}: with {@code disk} every issuance, revocation and audit entry has been forced to
+ * the disk (fsync) when the call returns; with {@code os} the store leaves that to H2. Observed through an H2
+ * file system that counts the forces of the database file under it.
+ */
+class StoreDurabilityTest {
+  private static final ForceCounting FS = new ForceCounting();
+  private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+  private static final int N = 20;
+
+  @TempDir Path tmp;
+  private final SecureRandom random = new SecureRandom();
+
+  @BeforeAll
+  static void register() {
+    FilePath.register(FS);
+  }
+
+  @AfterAll
+  static void unregister() {
+    FilePath.unregister(FS);
+  }
+
+  private CertificateStore open(String name, boolean forceToDisk) {
+    return JdbcStores.open("jdbc:h2:forcecount:" + tmp.resolve(name).toAbsolutePath() + ";WRITE_DELAY=0",
+        "padlock", "", 2, forceToDisk);
+  }
+
+  private CertificateRecord record() {
+    byte[] der = new byte[300];
+    random.nextBytes(der);
+    return new CertificateRecord(SerialNumber.random(random), "CN=d", "d", List.of("dns:d.test"), "server",
+        "ec-p256", NOW.minusSeconds(60), NOW.plusSeconds(86_400), NOW, Fingerprints.sha256(der), der, "test",
+        Optional.empty());
+  }
+
+  private static AuditEvent event(String action, CertificateRecord r) {
+    return new AuditEvent(NOW, action, r.serial().hex(), "test", "");
+  }
+
+  @Test
+  void diskForcesEveryIssuanceRevocationAndAuditEntryBeforeReturning() {
+    try (CertificateStore store = open("disk", true)) {
+      int before = ForceCounting.forces.get();
+      for (int i = 0; i < N; i++) {
+        CertificateRecord r = record();
+        store.recordIssued(r, event("issue", r));
+      }
+      int afterIssue = ForceCounting.forces.get();
+      assertThat(afterIssue - before).isGreaterThanOrEqualTo(N);
+
+      CertificateRecord r = record();
+      store.recordIssued(r, event("issue", r));
+      int beforeRevoke = ForceCounting.forces.get();
+      store.revoke(r.serial(), RevocationReason.KEY_COMPROMISE, NOW, event("revoke", r));
+      assertThat(ForceCounting.forces.get()).isGreaterThan(beforeRevoke);
+
+      int beforeAudit = ForceCounting.forces.get();
+      store.appendAudit(new AuditEvent(NOW, "crl", "-", "test", ""));
+      assertThat(ForceCounting.forces.get()).isGreaterThan(beforeAudit);
+    }
+  }
+
+  @Test
+  void osLeavesTheForcingToH2() {
+    try (CertificateStore store = open("os", false)) {
+      int before = ForceCounting.forces.get();
+      for (int i = 0; i < N; i++) {
+        CertificateRecord r = record();
+        store.recordIssued(r, event("issue", r));
+      }
+      // H2 forces now and then on its own (a new file header): far fewer than one per commit.
+      assertThat(ForceCounting.forces.get() - before).isLessThan(N / 2);
+      assertThat(store.find(record().serial())).isEmpty(); // and the store still works as one
+    }
+  }
+
+  /** "forcecount:" + a path: H2's default file system, counting {@link FileChannel#force} calls. */
+  public static final class ForceCounting extends FilePathWrapper {
+    /** Static: H2 makes a new instance of the file system for every path. */
+    static final AtomicInteger forces = new AtomicInteger();
+
+    public ForceCounting() {}
+
+    @Override
+    public String getScheme() {
+      return "forcecount";
+    }
+
+    @Override
+    public FileChannel open(String mode) throws IOException {
+      FileChannel base = getBase().open(mode);
+      return new FileBase() {
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+          return base.read(dst);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+          return base.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+          return base.write(src);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+          return base.write(src, position);
+        }
+
+        @Override
+        public long position() throws IOException {
+          return base.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+          base.position(newPosition);
+          return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+          return base.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+          base.truncate(size);
+          return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+          forces.incrementAndGet();
+          base.force(metaData);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+          return base.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+          base.close();
+        }
+      };
+    }
+  }
+}
