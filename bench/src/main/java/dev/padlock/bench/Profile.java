@@ -12,7 +12,9 @@ import java.time.temporal.ChronoUnit;
 /**
  * One scenario alone, for a profiler (bench/run --profile starts this under JFR, then {@link JfrTop}):
  * {@code issue} (1 thread), {@code issue-2t}, or {@code revoke} (revocations with 100k already revoked);
- * {@code est}, {@code est-2t} and {@code ocsp} against {@code padlock serve} ({@link NetProfile}). Work runs
+ * {@code est}, {@code est-2t} and {@code ocsp} against {@code padlock serve} ({@link NetProfile}); {@code
+ * tunnel}, {@code tunnel-direct}, {@code tunnel-direct-buffered} and {@code tunnel-jdk}, one path of the
+ * tunnel section each ({@link TunnelProfile}). Work runs
  * on threads named {@code bench-*} (the server's on {@code padlock-*}), so the summary can leave out
  * everything else.
  */
@@ -28,7 +30,9 @@ public final class Profile {
       case "issue", "issue-2t" -> issue(plan, work, scenario.equals("issue") ? 1 : 2, length);
       case "revoke" -> revoke(work, 100_000, 8);
       case "est", "est-2t", "ocsp", "ocsp-close" -> NetProfile.run(scenario, work, length);
-      default -> throw new IllegalArgumentException("scenario: issue, issue-2t, revoke, est, est-2t, ocsp or ocsp-close");
+      case "tunnel", "tunnel-direct", "tunnel-direct-buffered", "tunnel-jdk" -> TunnelProfile.run(scenario, work, length);
+      default -> throw new IllegalArgumentException(
+          "scenario: issue, issue-2t, revoke, est, est-2t, ocsp, ocsp-close, tunnel, tunnel-direct, tunnel-direct-buffered or tunnel-jdk");
     }
   }
 

@@ -25,9 +25,23 @@ final class Sinks {
     private final AtomicLong received = new AtomicLong();
     private final Thread acceptor;
 
+    private final SSLContext layered;
+
     Sink(SSLContext tls, String name) throws IOException {
-      this.listener = tls == null ? new ServerSocket(0, 64, InetAddress.getLoopbackAddress())
+      this(tls, name, false);
+    }
+
+    /**
+     * With {@code buffered}, TLS is layered over an accepted socket whose input is read 64 KiB at a time
+     * (as the tunnel's TLS side is) rather than accepted by the context's server socket.
+     */
+    Sink(SSLContext tls, String name, boolean buffered) throws IOException {
+      this.layered = buffered ? tls : null;
+      this.listener = tls == null || buffered ? new BufferedListener()
           : tls.getServerSocketFactory().createServerSocket(0, 64, InetAddress.getLoopbackAddress());
+      if (listener instanceof BufferedListener) {
+        listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      }
       this.acceptor = new Thread(this::accept, "bench-sink-" + name);
       acceptor.setDaemon(true);
       acceptor.start();
@@ -44,7 +58,9 @@ final class Sinks {
     private void accept() {
       while (!listener.isClosed()) {
         try {
-          Socket s = listener.accept();
+          Socket accepted = listener.accept();
+          Socket s = layered == null ? accepted
+              : ((javax.net.ssl.SSLSocketFactory) layered.getSocketFactory()).createSocket(accepted, null, true);
           Thread t = new Thread(() -> drain(s), acceptor.getName() + "-conn");
           t.setDaemon(true);
           t.start();
@@ -72,6 +88,30 @@ final class Sinks {
     @Override
     public void close() throws IOException {
       listener.close();
+    }
+  }
+
+  /** Accepts sockets whose input is read through a 64 KiB buffer. */
+  private static final class BufferedListener extends ServerSocket {
+    BufferedListener() throws IOException {
+      super();
+    }
+
+    @Override
+    public Socket accept() throws IOException {
+      Socket s = new Socket() {
+        private InputStream in;
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+          if (in == null) {
+            in = new java.io.BufferedInputStream(super.getInputStream(), 64 * 1024);
+          }
+          return in;
+        }
+      };
+      implAccept(s);
+      return s;
     }
   }
 

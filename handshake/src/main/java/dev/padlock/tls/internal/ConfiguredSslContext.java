@@ -1,6 +1,7 @@
 package dev.padlock.tls.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -70,7 +71,7 @@ public final class ConfiguredSslContext extends SSLContext {
 
     @Override
     protected SSLSocketFactory engineGetSocketFactory() {
-      return new SocketFactory(delegate.getSocketFactory(), params);
+      return new SocketFactory(delegate.getSocketFactory(), params, server, reporter);
     }
 
     @Override
@@ -115,14 +116,21 @@ public final class ConfiguredSslContext extends SSLContext {
     }
   }
 
-  /** Client sockets with padlock's parameters. */
+  /**
+   * Client sockets with padlock's parameters; for a server context, also server-mode sockets layered over an
+   * accepted connection, which report failed handshakes as accepted ones do.
+   */
   private static final class SocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
     private final SSLParameters params;
+    private final boolean server;
+    private final FailureReporter reporter;
 
-    SocketFactory(SSLSocketFactory delegate, SSLParameters params) {
+    SocketFactory(SSLSocketFactory delegate, SSLParameters params, boolean server, FailureReporter reporter) {
       this.delegate = delegate;
       this.params = params;
+      this.server = server;
+      this.reporter = reporter;
     }
 
     private Socket configure(Socket s) {
@@ -152,6 +160,13 @@ public final class ConfiguredSslContext extends SSLContext {
     public Socket createSocket(Socket s, String host, int port, boolean autoClose)
         throws IOException {
       return configure(delegate.createSocket(s, host, port, autoClose));
+    }
+
+    /** A server-mode socket over {@code s}, accepted by the caller ({@code consumed}: bytes it already read). */
+    @Override
+    public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
+      Socket layered = configure(delegate.createSocket(s, consumed, autoClose));
+      return server ? new ReportingSslSocket((SSLSocket) layered, reporter) : layered;
     }
 
     @Override

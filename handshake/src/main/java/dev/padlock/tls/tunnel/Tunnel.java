@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -32,6 +31,8 @@ public final class Tunnel implements AutoCloseable {
   /** How long a peer has to finish its handshake. */
   static final int HANDSHAKE_TIMEOUT_MS = 10_000;
   private static final int BUFFER = 64 * 1024;
+  /** The most application data one TLS record carries (RFC 8446 section 5.1). */
+  private static final int MAX_RECORD_DATA = 16_384;
 
   private final boolean serverMode;
   private final MutualTls tls;
@@ -41,6 +42,18 @@ public final class Tunnel implements AutoCloseable {
   private final ExecutorService workers;
   private final HttpServer status;
   private final Thread acceptor;
+  /**
+   * Whether the TLS side may decrypt the records already buffered under it before writing to the plain side:
+   * Bouncy Castle's JSSE keeps a partly read record when a read throws {@link java.net.SocketTimeoutException}
+   * after the handshake, so {@link BufferedSocket.Input#noWait} cannot lose data.
+   */
+  private final boolean batchesRecords;
+  /**
+   * Whether the TLS side's {@code shutdownOutput()} passes on the end of the plain input (SunJSSE sends
+   * close_notify and keeps reading); otherwise a server tunnel closes the TLS connection, as before the TLS
+   * side was layered.
+   */
+  private final boolean tlsHalfCloses;
   private volatile boolean closed;
 
   private Tunnel(Builder b) throws IOException {
@@ -61,17 +74,14 @@ public final class Tunnel implements AutoCloseable {
       return t;
     };
     this.workers = Executors.newCachedThreadPool(threads);
-    if (serverMode) {
-      SSLServerSocket ss = (SSLServerSocket) tls.sslContext().getServerSocketFactory().createServerSocket();
-      ss.setReuseAddress(true);
-      ss.bind(b.listen, 256);
-      this.listener = ss;
-    } else {
-      ServerSocket ss = new ServerSocket();
-      ss.setReuseAddress(true);
-      ss.bind(b.listen, 256);
-      this.listener = ss;
-    }
+    // TLS is layered over accepted (server) or connected (client) BufferedSockets: see copyDecrypted.
+    String jsse = tls.sslContext().getProvider().getName();
+    this.batchesRecords = jsse.equals("BCJSSE");
+    this.tlsHalfCloses = !serverMode || jsse.equals("SunJSSE");
+    ServerSocket ss = serverMode ? new BufferedSocket.Listener() : new ServerSocket();
+    ss.setReuseAddress(true);
+    ss.bind(b.listen, 256);
+    this.listener = ss;
     this.status = b.statusAddress == null ? null : statusServer(b.statusAddress);
     this.acceptor = threads.newThread(this::acceptLoop);
     this.acceptor.setName("padlock-tunnel-accept");
@@ -162,28 +172,35 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private void serve(Socket in) {
-    Socket out = null;
+  private void serve(Socket accepted) {
+    SSLSocket tlsSide = null;
+    Socket plainSide = null;
+    BufferedSocket raw = null;
     try {
       if (serverMode) {
-        SSLSocket tlsIn = (SSLSocket) in;
-        tlsIn.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
-        tlsIn.startHandshake(); // refused peers are reported by MutualTls and never reach the target
-        tlsIn.setSoTimeout(0);
-        out = connectPlain();
+        raw = (BufferedSocket) accepted;
+        tlsSide = (SSLSocket) tls.sslContext().getSocketFactory().createSocket(raw, null, true);
+        tlsSide.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+        tlsSide.startHandshake(); // refused peers are reported by MutualTls and never reach the target
+        tlsSide.setSoTimeout(0);
+        plainSide = connectPlain();
       } else {
-        out = connectTls();
+        plainSide = accepted;
+        raw = new BufferedSocket();
+        tlsSide = connectTls(raw);
       }
-      if (out == null) {
+      if (plainSide == null) {
         return;
       }
       stats.countAccepted();
-      pipe(in, out);
+      pipe(tlsSide, raw.input(), plainSide);
     } catch (IOException e) {
       // a refused handshake: already reported with its cause
     } finally {
-      closeQuietly(in);
-      closeQuietly(out);
+      closeQuietly(tlsSide);
+      closeQuietly(raw);
+      closeQuietly(accepted);
+      closeQuietly(plainSide);
     }
   }
 
@@ -201,8 +218,7 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private Socket connectTls() throws IOException {
-    Socket raw = new Socket();
+  private SSLSocket connectTls(Socket raw) throws IOException {
     try {
       raw.connect(target, HANDSHAKE_TIMEOUT_MS);
     } catch (IOException e) {
@@ -220,11 +236,17 @@ public final class Tunnel implements AutoCloseable {
   }
 
   /** Copies both ways until both directions end; an end in one direction is passed on as a half-close. */
-  private void pipe(Socket a, Socket b) {
+  private void pipe(SSLSocket tlsSide, BufferedSocket.Input raw, Socket plainSide) {
     stats.opened();
+    LongAdder fromTls = serverMode ? stats.inCounter() : stats.outCounter();
+    LongAdder toTls = serverMode ? stats.outCounter() : stats.inCounter();
     try {
-      var back = workers.submit(() -> copy(b, a, stats.outCounter()));
-      copy(a, b, stats.inCounter());
+      var back = workers.submit(() -> copy(plainSide, tlsSide, toTls));
+      if (batchesRecords) {
+        copyDecrypted(tlsSide, raw, plainSide, fromTls);
+      } else {
+        copy(tlsSide, plainSide, fromTls);
+      }
       back.get();
     } catch (Exception e) {
       // a reset on either side ends the connection
@@ -233,7 +255,7 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private static void copy(Socket from, Socket to, LongAdder counter) {
+  private void copy(Socket from, Socket to, LongAdder counter) {
     byte[] buf = new byte[BUFFER];
     try {
       InputStream in = from.getInputStream();
@@ -243,14 +265,71 @@ public final class Tunnel implements AutoCloseable {
         out.flush();
         counter.add(n);
       }
-      try {
-        to.shutdownOutput();
-      } catch (IOException | UnsupportedOperationException e) {
-        closeQuietly(to);
-      }
+      endOutput(to);
     } catch (IOException e) {
       closeQuietly(to);
       closeQuietly(from);
+    }
+  }
+
+  /**
+   * TLS to plain, several records per write. A TLS implementation returns one record's data per read; each
+   * write to the plain side costs a system call and a wake-up of the reader, so after a read that may have
+   * waited, the records already whole in {@code raw} are decrypted into the same buffer before one write.
+   * Reads in that loop never wait ({@link BufferedSocket.Input#noWait}): data already decrypted is never held
+   * back waiting for more (a record that carries no data, such as a TLS 1.3 KeyUpdate, ends the batch).
+   */
+  private void copyDecrypted(SSLSocket from, BufferedSocket.Input raw, Socket to, LongAdder counter) {
+    byte[] buf = new byte[BUFFER];
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        boolean ended = false;
+        IOException failed = null;
+        raw.noWait(true);
+        try {
+          while (BUFFER - n >= MAX_RECORD_DATA && (in.available() > 0 || raw.holdsWholeRecord())) {
+            int more = in.read(buf, n, BUFFER - n);
+            if (more < 0) {
+              ended = true;
+              break;
+            }
+            n += more;
+          }
+        } catch (BufferedSocket.WouldBlock e) {
+          // nothing more without waiting: write what we have
+        } catch (IOException e) {
+          failed = e; // e.g. answering the peer's close_notify failed: first pass on what it sent before
+        } finally {
+          raw.noWait(false);
+        }
+        out.write(buf, 0, n);
+        counter.add(n);
+        if (failed != null) {
+          throw failed;
+        }
+        if (ended) {
+          break;
+        }
+      }
+      endOutput(to);
+    } catch (IOException e) {
+      closeQuietly(to);
+      closeQuietly(from);
+    }
+  }
+
+  /** Passes on the end of one direction: a half-close where the socket can do it, else a close. */
+  private void endOutput(Socket to) {
+    try {
+      if (to instanceof SSLSocket && !tlsHalfCloses) {
+        to.close();
+      } else {
+        to.shutdownOutput();
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      closeQuietly(to);
     }
   }
 

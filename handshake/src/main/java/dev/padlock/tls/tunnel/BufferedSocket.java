@@ -1,0 +1,149 @@
+package dev.padlock.tls.tunnel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+
+/**
+ * The TCP socket under the tunnel's TLS side. A TLS implementation layered over it ({@code
+ * SSLSocketFactory.createSocket(socket, ...)}) reads each record's 5-byte header and its body in two reads;
+ * on a plain socket that is two system calls per record, here it is one per {@value #READ_BUFFER} bytes.
+ * The tunnel also asks it whether a whole record is already buffered, to decrypt several before one write
+ * to the plain side, and can make it fail instead of blocking while it does (see {@link Input#noWait}).
+ */
+final class BufferedSocket extends Socket {
+  /** Bytes read from the kernel at once: four full TLS records and their headers. */
+  static final int READ_BUFFER = 4 * (16_384 + 256 + 5);
+
+  private Input input;
+
+  BufferedSocket() {
+    super();
+  }
+
+  @Override
+  public synchronized InputStream getInputStream() throws IOException {
+    if (input == null) {
+      input = new Input(super.getInputStream());
+    }
+    return input;
+  }
+
+  /** A listener whose accepted sockets are {@link BufferedSocket}s. */
+  static final class Listener extends ServerSocket {
+    Listener() throws IOException {
+      super();
+    }
+
+    @Override
+    public Socket accept() throws IOException {
+      if (isClosed()) {
+        throw new SocketException("Socket is closed");
+      }
+      BufferedSocket s = new BufferedSocket();
+      implAccept(s);
+      return s;
+    }
+  }
+
+  /** The buffered input (the stream {@link #getInputStream()} returns). */
+  Input input() throws IOException {
+    return (Input) getInputStream();
+  }
+
+  /** Thrown by a read in {@link Input#noWait} mode that would have to wait for the network. */
+  static final class WouldBlock extends SocketTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    WouldBlock() {
+      super("no buffered input (a read that must not wait)");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // thrown once per batch at most, and always caught by the tunnel
+    }
+  }
+
+  /** A buffered socket input stream; used by one reading thread at a time. */
+  static final class Input extends InputStream {
+    /** TLS record header: type (1), legacy version (2), length (2); RFC 8446 section 5.1. */
+    private static final int HEADER = 5;
+
+    private final InputStream socket;
+    private final byte[] buf = new byte[READ_BUFFER];
+    private final WouldBlock wouldBlock = new WouldBlock();
+    private int pos;
+    private int limit;
+    private boolean noWait;
+
+    Input(InputStream socket) {
+      this.socket = socket;
+    }
+
+    /**
+     * While on, a read that finds the buffer empty throws {@link WouldBlock} instead of reading from the
+     * network. A TLS implementation that supports read timeouts (Bouncy Castle's, after the handshake)
+     * keeps a partly read record and goes on with it at the next read.
+     */
+    void noWait(boolean on) {
+      this.noWait = on;
+    }
+
+    /** Whether the buffer holds at least one whole TLS record (header and body), so reading it cannot wait. */
+    boolean holdsWholeRecord() {
+      int n = limit - pos;
+      if (n < HEADER) {
+        return false;
+      }
+      int length = ((buf[pos + 3] & 0xff) << 8) | (buf[pos + 4] & 0xff);
+      return n >= HEADER + length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (pos == limit && fill() < 0) {
+        return -1;
+      }
+      return buf[pos++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos == limit && fill() < 0) {
+        return -1;
+      }
+      int n = Math.min(len, limit - pos);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    private int fill() throws IOException {
+      if (noWait) {
+        throw wouldBlock;
+      }
+      int n = socket.read(buf, 0, buf.length);
+      pos = 0;
+      limit = Math.max(n, 0);
+      return n;
+    }
+
+    /** Only the buffered bytes: asking the kernel costs a system call. */
+    @Override
+    public int available() {
+      return limit - pos;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
