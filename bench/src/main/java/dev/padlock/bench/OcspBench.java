@@ -227,12 +227,32 @@ final class OcspBench {
           "-multi", "2", "-ignore_err")
           .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("ocsp.log").toFile()).start();
       try {
-        Processes.awaitPort(port, p, 10_000);
+        awaitListening(dir.resolve("ocsp.log"), p, 10_000);
         return Optional.of(new Openssl(p, port));
       } catch (Exception e) {
         Processes.stop(p);
         throw e;
       }
+    }
+
+    /**
+     * Waits for openssl's {@code ACCEPT} line rather than probing the port: openssl 3.0's {@code ocsp -multi}
+     * child that accepts a connection closed without a request (what {@link Processes#awaitPort} does)
+     * loops on its EOF for good, re-reading index.txt's status, so one of the two responders served nothing
+     * and burnt a core's share through every window of the section, padlock's included.
+     */
+    private static void awaitListening(Path log, Process p, int timeoutMillis) throws Exception {
+      long stop = System.currentTimeMillis() + timeoutMillis;
+      while (System.currentTimeMillis() < stop) {
+        if (!p.isAlive()) {
+          throw new IOException("openssl ocsp exited with " + p.exitValue() + ": " + Files.readString(log).strip());
+        }
+        if (Files.exists(log) && Files.readAllLines(log).stream().anyMatch(l -> l.startsWith("ACCEPT"))) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+      throw new IOException("openssl ocsp did not listen within " + timeoutMillis + " ms");
     }
 
     @Override
