@@ -8,7 +8,9 @@ import dev.padlock.ca.audit.AuditEvent;
 import dev.padlock.ca.revoke.RevocationReason;
 import dev.padlock.ca.store.CertificateRecord;
 import dev.padlock.ca.store.CertificateStore;
+import dev.padlock.ca.store.StoredCrl;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -67,7 +69,7 @@ class StoreDurabilityTest {
   }
 
   @Test
-  void diskForcesEveryIssuanceRevocationAndAuditEntryBeforeReturning() {
+  void diskForcesEveryIssuanceRevocationAuditEntryAndCrlBeforeReturning() {
     try (CertificateStore store = open("disk", true)) {
       int before = ForceCounting.forces.get();
       for (int i = 0; i < N; i++) {
@@ -86,6 +88,10 @@ class StoreDurabilityTest {
       int beforeAudit = ForceCounting.forces.get();
       store.appendAudit(new AuditEvent(NOW, "crl", "-", "test", ""));
       assertThat(ForceCounting.forces.get()).isGreaterThan(beforeAudit);
+
+      int beforeCrl = ForceCounting.forces.get();
+      assertThat(store.saveCrl(new StoredCrl(BigInteger.ONE, NOW, NOW.plusSeconds(86_400), new byte[4096]))).isTrue();
+      assertThat(ForceCounting.forces.get()).isGreaterThan(beforeCrl);
     }
   }
 
