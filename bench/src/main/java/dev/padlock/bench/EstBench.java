@@ -247,16 +247,10 @@ final class EstBench {
         cfsslLoad.close();
       }
     }
-    double[] limit = new double[runs];
-    double[] vsLimit = new double[runs];
-    double[] vsCfssl = new double[runs];
-    for (int r = 0; r < runs; r++) {
-      limit[r] = LimitBench.serial(rates[0][r], rates[1][r]);
-      vsLimit[r] = rates[2][r] / limit[r];
-      if (cfssl.isPresent()) {
-        vsCfssl[r] = rates[2][r] / rates[3][r];
-      }
-    }
+    LimitBench.Rounds rounds = LimitBench.Rounds.of(rates, cfssl.isPresent());
+    double[] limit = rounds.limit();
+    double[] vsLimit = rounds.vsLimit();
+    double[] vsCfssl = rounds.vsPeer();
     report.measured("est_limit_per_s" + t, Stats.of(limit), "ops/s",
         "1/(1/sign + 1/verify) in these rounds, " + (threads == 1 ? "1 thread" : threads + " threads"));
     report.measured("est_per_s" + t, Stats.of(rates[2]), "ops/s", "EST simpleenroll, HTTPS keep-alive, " + on

@@ -66,17 +66,10 @@ final class HeadToHead {
         IssueBench.workload(ca, csrs, threads)));
     cfssl.ifPresent(c -> w.add(c.workload(threads)));
     double[][] rates = Harness.interleave(plan.window(), plan.warmups(), plan.runs(), w.toArray(Harness.Workload[]::new));
-    int runs = plan.runs();
-    double[] limit = new double[runs];
-    double[] vsLimit = new double[runs];
-    double[] vsCfssl = new double[runs];
-    for (int r = 0; r < runs; r++) {
-      limit[r] = LimitBench.serial(rates[0][r], rates[1][r]);
-      vsLimit[r] = rates[2][r] / limit[r];
-      if (cfssl.isPresent()) {
-        vsCfssl[r] = rates[2][r] / rates[3][r];
-      }
-    }
+    LimitBench.Rounds rounds = LimitBench.Rounds.of(rates, cfssl.isPresent());
+    double[] limit = rounds.limit();
+    double[] vsLimit = rounds.vsLimit();
+    double[] vsCfssl = rounds.vsPeer();
     report.measured("limit_sign_per_s" + t, Stats.of(rates[0]), "ops/s", "BC JCA, SHA256withECDSA, CA key");
     report.measured("limit_verify_per_s" + t, Stats.of(rates[1]), "ops/s", "BC JCA, a fresh key each time (decode SPKI)");
     report.measured("limit_issue_per_s" + t, Stats.of(limit), "ops/s", "1/(1/sign + 1/verify), per round");

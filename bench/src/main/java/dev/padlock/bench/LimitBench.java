@@ -43,6 +43,27 @@ final class LimitBench {
     return 1 / (1 / a + 1 / b);
   }
 
+  /**
+   * Round by round, from interleaved rates [sign, verify, padlock, peer?][round]: the limit, padlock against
+   * it, and padlock against the peer (zeros when {@code withPeer} is false).
+   */
+  record Rounds(double[] limit, double[] vsLimit, double[] vsPeer) {
+    static Rounds of(double[][] rates, boolean withPeer) {
+      int runs = rates[0].length;
+      double[] limit = new double[runs];
+      double[] vsLimit = new double[runs];
+      double[] vsPeer = new double[runs];
+      for (int r = 0; r < runs; r++) {
+        limit[r] = serial(rates[0][r], rates[1][r]);
+        vsLimit[r] = rates[2][r] / limit[r];
+        if (withPeer) {
+          vsPeer[r] = rates[2][r] / rates[3][r];
+        }
+      }
+      return new Rounds(limit, vsLimit, vsPeer);
+    }
+  }
+
   static Harness.Workload sign(Provider p, int threads) throws Exception {
     KeyPair keys = p256(p);
     byte[] message = message();
