@@ -10,13 +10,18 @@ import java.net.SocketTimeoutException;
 /**
  * The TCP socket under the tunnel's TLS side. A TLS implementation layered over it ({@code
  * SSLSocketFactory.createSocket(socket, ...)}) reads each record's 5-byte header and its body in two reads;
- * on a plain socket that is two system calls per record, here it is one per {@value #READ_BUFFER} bytes.
+ * on a plain socket that is two system calls per record, here it is one per 4 records, and up to 32 once a
+ * read has filled the buffer (a bulk sender; other connections keep the small buffer).
  * The tunnel also asks it whether a whole record is already buffered, to decrypt several before one write
  * to the plain side, and can make it fail instead of blocking while it does (see {@link Input#noWait}).
  */
 final class BufferedSocket extends Socket {
-  /** Bytes read from the kernel at once: four full TLS records and their headers. */
-  static final int READ_BUFFER = 4 * (16_384 + 256 + 5);
+  /** A full TLS record with its header: 2^14 bytes of data, up to 256 of expansion (RFC 8446 5.2), 5 of header. */
+  static final int RECORD = 16_384 + 256 + 5;
+  /** Bytes read from the kernel at once at first: four full TLS records. */
+  static final int READ_BUFFER = 4 * RECORD;
+  /** What the read buffer grows to once a read fills it (the peer is ahead): 32 records. */
+  static final int MAX_READ_BUFFER = 32 * RECORD;
 
   private Input input;
 
@@ -74,7 +79,7 @@ final class BufferedSocket extends Socket {
     private static final int HEADER = 5;
 
     private final InputStream socket;
-    private final byte[] buf = new byte[READ_BUFFER];
+    private byte[] buf = new byte[READ_BUFFER];
     private final WouldBlock wouldBlock = new WouldBlock();
     private int pos;
     private int limit;
@@ -129,10 +134,18 @@ final class BufferedSocket extends Socket {
       if (noWait) {
         throw wouldBlock;
       }
+      if (limit == buf.length && buf.length < MAX_READ_BUFFER) {
+        buf = new byte[MAX_READ_BUFFER]; // the last read filled it: a bulk sender, more was waiting
+      }
       int n = socket.read(buf, 0, buf.length);
       pos = 0;
       limit = Math.max(n, 0);
       return n;
+    }
+
+    /** The read buffer's size now (it grows under bulk input). */
+    int capacity() {
+      return buf.length;
     }
 
     /** Only the buffered bytes: asking the kernel costs a system call. */
