@@ -11,7 +11,7 @@ import java.net.SocketTimeoutException;
  * The TCP socket under the tunnel's TLS side. A TLS implementation layered over it ({@code
  * SSLSocketFactory.createSocket(socket, ...)}) reads each record's 5-byte header and its body in two reads;
  * on a plain socket that is two system calls per record, here it is one per 4 records, and up to 32 once a
- * read has filled the buffer (a bulk sender; other connections keep the small buffer).
+ * read has filled the buffer (a bulk sender), until a read finds nothing waiting (the connection went quiet).
  * The tunnel also asks it whether a whole record is already buffered, to decrypt several before one write
  * to the plain side, and can make it fail instead of blocking while it does (see {@link Input#noWait}).
  */
@@ -134,7 +134,9 @@ final class BufferedSocket extends Socket {
       if (noWait) {
         throw wouldBlock;
       }
-      if (limit == buf.length && buf.length < MAX_READ_BUFFER) {
+      if (buf.length > READ_BUFFER && socket.available() == 0) {
+        buf = new byte[READ_BUFFER]; // about to wait for the peer: a quiet connection holds the small buffer
+      } else if (limit == buf.length && buf.length < MAX_READ_BUFFER) {
         buf = new byte[MAX_READ_BUFFER]; // the last read filled it: a bulk sender, more was waiting
       }
       int n = socket.read(buf, 0, buf.length);
@@ -143,9 +145,17 @@ final class BufferedSocket extends Socket {
       return n;
     }
 
-    /** The read buffer's size now (it grows under bulk input). */
+    /** The read buffer's size now (it grows under bulk input, and shrinks when the connection goes quiet). */
     int capacity() {
       return buf.length;
+    }
+
+    /**
+     * Whether nothing is buffered here or waiting in the kernel, so the next read will wait for the peer. Asks
+     * the kernel (one system call).
+     */
+    boolean quiet() throws IOException {
+      return pos == limit && socket.available() == 0;
     }
 
     /** Only the buffered bytes: asking the kernel costs a system call. */

@@ -32,13 +32,15 @@ public final class Tunnel implements AutoCloseable {
   static final int HANDSHAKE_TIMEOUT_MS = 10_000;
   private static final int BUFFER = 64 * 1024;
   /**
-   * The most plain bytes one write from TLS to plain carries. A connection whose batch fills its first
-   * {@value #BUFFER}-byte buffer (the peer sends faster than the target reads) moves to one of this size (32
-   * records), and its TLS side reads up to 32 records at once ({@link BufferedSocket#MAX_READ_BUFFER}): fewer,
-   * larger system calls and wake-ups per byte. In the bench ({@code --plan full --only tunnel}, same machine,
-   * alternating builds) {@code tunnel_vs_direct} went from a median of 0.767 over 9 runs (0.744-0.785) to 0.83
-   * over 14 runs with 256-512 KiB (0.739-0.910). Such a connection holds ~1 MiB of buffers; an idle or
-   * interactive one keeps its 64 KiB.
+   * The most plain bytes one write from TLS to plain carries (Bouncy Castle's side, {@link #copyDecrypted}). A
+   * connection whose batch fills its {@value #BUFFER}-byte buffer (more records were already waiting) moves to
+   * one of this size, 32 records, and back to {@value #BUFFER} bytes when it goes quiet (nothing left to read
+   * without waiting). Its TLS side's reads grow and shrink the same way, on their own signal ({@link
+   * BufferedSocket}). Fewer, larger system calls and wake-ups per byte: in the bench ({@code --plan full --only
+   * tunnel}, alternating builds) {@code tunnel_vs_direct} had a median of 0.767 over 9 runs with 64 KiB
+   * (0.744-0.785), 0.83 over 7 runs with fixed 256-512 KiB buffers (0.751-0.910), 0.80 over 11 runs with
+   * buffers that grow in a burst (0.739-0.897; 0.798-0.819 in the 3 runs of this version, which also shrinks
+   * them). A connection in a burst holds ~1 MiB; a quiet one goes back to ~130 KiB.
    */
   static final int MAX_BATCH = 512 * 1024;
   /** The most application data one TLS record carries (RFC 8446 section 5.1). */
@@ -324,6 +326,8 @@ public final class Tunnel implements AutoCloseable {
         }
         if (buf.length - n < MAX_RECORD_DATA && buf.length < MAX_BATCH) {
           buf = new byte[MAX_BATCH]; // the batch was cut short by the buffer: a bulk sender
+        } else if (buf.length > BUFFER && in.available() == 0 && raw.quiet()) {
+          buf = new byte[BUFFER]; // the next read waits for the peer: a quiet connection holds the small buffer
         }
       }
       endOutput(to);

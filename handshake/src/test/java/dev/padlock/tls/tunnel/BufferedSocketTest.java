@@ -21,10 +21,16 @@ class BufferedSocketTest {
     BufferedSocket.Input in = new BufferedSocket.Input(new ByteArrayInputStream(data));
     assertThat(in.capacity()).isEqualTo(BufferedSocket.READ_BUFFER);
 
-    byte[] copy = drain(in, 1000);
+    ByteArrayOutputStream copy = new ByteArrayOutputStream();
+    byte[] b = new byte[1000]; // odd reads: through whole and partly used buffers
+    while (copy.size() < data.length) {
+      copy.write(b, 0, in.read(b, 0, Math.min(b.length, data.length - copy.size())));
+    }
 
-    assertThat(copy).isEqualTo(data);
+    assertThat(copy.toByteArray()).isEqualTo(data);
     assertThat(in.capacity()).isEqualTo(BufferedSocket.MAX_READ_BUFFER);
+    assertThat(in.read()).isEqualTo(-1); // the end: nothing was waiting, so the read gave the big buffer up
+    assertThat(in.capacity()).isEqualTo(BufferedSocket.READ_BUFFER);
   }
 
   @Test
@@ -40,6 +46,44 @@ class BufferedSocketTest {
     BufferedSocket.Input in = new BufferedSocket.Input(trickle);
 
     assertThat(drain(in, 4096)).isEqualTo(data);
+    assertThat(in.capacity()).isEqualTo(BufferedSocket.READ_BUFFER);
+  }
+
+  @Test
+  void aConnectionThatGoesQuietAfterABurstGoesBackToTheSmallBuffer() throws IOException {
+    byte[] burst = random(40 * RECORD);
+    byte[] later = "a later, small message".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    // A socket with the burst waiting, then nothing (available() 0) until the small message comes.
+    InputStream socket = new InputStream() {
+      private final java.util.ArrayDeque<ByteArrayInputStream> arrivals =
+          new java.util.ArrayDeque<>(java.util.List.of(new ByteArrayInputStream(burst), new ByteArrayInputStream(later)));
+
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        while (!arrivals.isEmpty() && arrivals.peek().available() == 0) {
+          arrivals.poll(); // the wait for the next arrival
+        }
+        return arrivals.isEmpty() ? -1 : arrivals.peek().read(b, off, len);
+      }
+
+      @Override
+      public int available() {
+        return arrivals.isEmpty() ? 0 : arrivals.peek().available();
+      }
+    };
+    BufferedSocket.Input in = new BufferedSocket.Input(socket);
+
+    byte[] first = in.readNBytes(burst.length);
+    assertThat(first).isEqualTo(burst);
+    assertThat(in.capacity()).isEqualTo(BufferedSocket.MAX_READ_BUFFER);
+    assertThat(in.quiet()).isTrue();
+
+    assertThat(drain(in, 1000)).isEqualTo(later);
     assertThat(in.capacity()).isEqualTo(BufferedSocket.READ_BUFFER);
   }
 
