@@ -125,22 +125,28 @@ class TunnelTransferTest {
   @MethodSource("providers")
   void smallMessagesAreForwardedWithoutWaitingForMore(TlsProvider clientSide, TlsProvider serverSide)
       throws Exception {
-    int port = start(clientSide, serverSide, s -> {
-      InputStream in = s.getInputStream();
-      OutputStream out = s.getOutputStream();
-      byte[] b = new byte[64];
-      for (int n; (n = in.read(b)) > 0; ) {
-        out.write(b, 0, n);
-      }
-    });
+    int port = start(clientSide, serverSide, s -> echoInSmallReads(s.getInputStream(), s.getOutputStream()));
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(10_000);
       s.setTcpNoDelay(true);
-      for (int i = 0; i < 200; i++) { // request, answer, request: nothing may sit in a buffer
-        byte[] msg = ("ping " + i + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        s.getOutputStream().write(msg);
-        assertThat(s.getInputStream().readNBytes(msg.length)).isEqualTo(msg);
-      }
+      pingPong(s, 200);
+    }
+  }
+
+  /** The backend's echo, 64 bytes at a time at most. */
+  private static void echoInSmallReads(InputStream in, OutputStream out) throws IOException {
+    byte[] b = new byte[64];
+    for (int n; (n = in.read(b)) > 0; ) {
+      out.write(b, 0, n);
+    }
+  }
+
+  /** Request, answer, request: nothing may sit in a buffer waiting for more. */
+  private static void pingPong(Socket s, int times) throws IOException {
+    for (int i = 0; i < times; i++) {
+      byte[] msg = ("ping " + i + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      s.getOutputStream().write(msg);
+      assertThat(s.getInputStream().readNBytes(msg.length)).isEqualTo(msg);
     }
   }
 
@@ -159,10 +165,7 @@ class TunnelTransferTest {
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IOException(e);
       }
-      byte[] b = new byte[64];
-      for (int n; (n = in.read(b)) > 0; ) {
-        out.write(b, 0, n);
-      }
+      echoInSmallReads(in, out);
     });
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(10_000);
@@ -170,11 +173,7 @@ class TunnelTransferTest {
       s.getOutputStream().write(burst);
       assertThat(s.getInputStream().readNBytes(32))
           .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(burst));
-      for (int i = 0; i < 50; i++) {
-        byte[] msg = ("ping " + i + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        s.getOutputStream().write(msg);
-        assertThat(s.getInputStream().readNBytes(msg.length)).isEqualTo(msg);
-      }
+      pingPong(s, 50);
     }
   }
 
