@@ -134,7 +134,7 @@ final class BufferedSocket extends Socket {
       if (noWait) {
         throw wouldBlock;
       }
-      if (buf.length > READ_BUFFER && socket.available() == 0) {
+      if (buf.length > READ_BUFFER && quiet()) {
         buf = new byte[READ_BUFFER]; // about to wait for the peer: a quiet connection holds the small buffer
       } else if (limit == buf.length && buf.length < MAX_READ_BUFFER) {
         buf = new byte[MAX_READ_BUFFER]; // the last read filled it: a bulk sender, more was waiting
