@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -122,16 +123,21 @@ final class Sinks {
     private static final long STALL_NANOS = 10_000_000_000L;
     private final Socket socket;
     private final OutputStream out;
-    private final Sink sink;
+    private final LongSupplier received;
     private final byte[] data = new byte[CHUNK];
     private long sent;
     private final long base;
 
     Sender(Socket socket, Sink sink) throws IOException {
+      this(socket, sink::received);
+    }
+
+    /** Sends on {@code socket}; {@code received} counts what reached the other end. */
+    Sender(Socket socket, LongSupplier received) throws IOException {
       this.socket = socket;
       this.out = socket.getOutputStream();
-      this.sink = sink;
-      this.base = sink.received();
+      this.received = received;
+      this.base = received.getAsLong();
       new java.util.Random(1).nextBytes(data);
     }
 
@@ -142,10 +148,10 @@ final class Sinks {
       }
       sent += 16 * CHUNK;
       long stall = System.nanoTime() + STALL_NANOS;
-      while (sent - (sink.received() - base) > IN_FLIGHT) {
+      while (sent - (received.getAsLong() - base) > IN_FLIGHT) {
         if (socket.isClosed() || System.nanoTime() > stall) {
           // e.g. a TLS 1.3 server that refused our certificate after our side of the handshake ended
-          throw new IOException("the sink received nothing for 10 s (" + (sink.received() - base) + " of "
+          throw new IOException("the sink received nothing for 10 s (" + (received.getAsLong() - base) + " of "
               + sent + " bytes)");
         }
         java.util.concurrent.locks.LockSupport.parkNanos(20_000);
@@ -157,5 +163,58 @@ final class Sinks {
     public void close() throws IOException {
       socket.close();
     }
+  }
+
+  /** Reads a socket to its end on a thread of its own, counting bytes: the client end of a download. */
+  static final class Drain implements AutoCloseable {
+    private final Socket socket;
+    private final AtomicLong received = new AtomicLong();
+
+    Drain(Socket socket, String name) {
+      this.socket = socket;
+      Thread t = new Thread(() -> {
+        byte[] buf = new byte[64 * 1024];
+        try (socket) {
+          InputStream in = socket.getInputStream();
+          for (int n; (n = in.read(buf)) >= 0; ) {
+            received.addAndGet(n);
+          }
+        } catch (IOException e) {
+          // closed
+        }
+      }, "bench-drain-" + name);
+      t.setDaemon(true);
+      t.start();
+    }
+
+    long received() {
+      return received.get();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  /**
+   * A download: {@code listener} (plain TCP, or TLS) accepts the connection that {@code connect} opens from
+   * the client side (on another thread, handshake included); the accepted socket sends, the client's drains.
+   */
+  static Sender download(ServerSocket listener, java.util.concurrent.Callable<Socket> connect, String name,
+      java.util.List<AutoCloseable> open) throws Exception {
+    java.util.concurrent.FutureTask<Socket> client = new java.util.concurrent.FutureTask<>(connect);
+    Thread t = new Thread(client, "bench-connect-" + name);
+    t.setDaemon(true);
+    t.start();
+    Socket accepted = listener.accept();
+    open.add(accepted);
+    accepted.setTcpNoDelay(true);
+    if (accepted instanceof SSLSocket ssl) {
+      ssl.startHandshake();
+    }
+    Drain drain = new Drain(client.get(30, java.util.concurrent.TimeUnit.SECONDS), name);
+    open.add(drain);
+    return new Sender(accepted, drain::received);
   }
 }

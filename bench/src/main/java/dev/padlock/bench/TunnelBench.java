@@ -13,10 +13,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Bulk throughput of one connection, one direction: the same mutual-TLS client (padlock's, on SunJSSE)
- * sends to a TLS server that reads everything itself (direct), to {@code padlock tunnel server} in front
- * of a plain TCP reader, and to stunnel in front of the same kind of reader, interleaved round by round.
- * Each window counts MiB that reached the reader (at most {@link Sinks.Sender#IN_FLIGHT} behind).
+ * Bulk throughput of one connection: the same mutual-TLS client (padlock's, on SunJSSE) sends to a TLS
+ * server that reads everything itself (direct), to {@code padlock tunnel server} in front of a plain TCP
+ * reader, and to stunnel in front of the same kind of reader; and it downloads from a TLS server that sends
+ * itself and from a plain TCP sender behind the tunnel. All interleaved round by round. Each window counts
+ * MiB that reached the reader (at most {@link Sinks.Sender#IN_FLIGHT} behind).
  */
 final class TunnelBench {
   private TunnelBench() {}
@@ -43,6 +44,16 @@ final class TunnelBench {
       w.add(workload("direct", track(open, sender(client, direct.port(), direct))));
       w.add(workload("tunnel", track(open, sender(client, tunnel.address().getPort(), behindTunnel))));
       w.add(workload("tunnel_jdk", track(open, sender(client, jdkTunnel.address().getPort(), behindJdkTunnel))));
+      // The other direction, a download: the server end sends, the same client reads.
+      java.net.ServerSocket directSource = track(open, TlsEnds.padlockServer(pki, provider).build().sslContext()
+          .getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress()));
+      w.add(workload("download_direct", Sinks.download(directSource,
+          () -> connect(client, directSource.getLocalPort()), "download-direct", open)));
+      java.net.ServerSocket plainSource = track(open, new java.net.ServerSocket(0, 8, InetAddress.getLoopbackAddress()));
+      Tunnel downloadTunnel = track(open, Tunnel.server(TlsEnds.padlockServer(pki, provider), loopback(0),
+          loopback(plainSource.getLocalPort())).start());
+      w.add(workload("download_tunnel", Sinks.download(plainSource,
+          () -> connect(client, downloadTunnel.address().getPort()), "download-tunnel", open)));
       String stunnelSkipped = null;
       if (!plan.peers()) {
         stunnelSkipped = "peers are off in the " + plan.name() + " plan";
@@ -69,9 +80,15 @@ final class TunnelBench {
       report.ratio("tunnel_vs_direct", Stats.of(MtlsBench.div(r[1], r[0])), Report.Target.atLeast(0.8),
           "per round");
       report.ratio("tunnel_jdk_vs_direct", Stats.of(MtlsBench.div(r[2], r[0])), null, "per round");
+      report.measured("tunnel_download_direct_mb_s", Stats.of(r[3]), "MiB/s",
+          "download: a padlock TLS server (BOUNCY_CASTLE) sends, the client reads");
+      report.measured("tunnel_download_mb_s", Stats.of(r[4]), "MiB/s",
+          "download: a plain TCP sender behind padlock tunnel server (BOUNCY_CASTLE) -> the same client");
+      report.ratio("tunnel_download_vs_direct", Stats.of(MtlsBench.div(r[4], r[3])), Report.Target.atLeast(0.8),
+          "per round");
       if (stunnelSkipped == null) {
-        report.measured("stunnel_mb_s", Stats.of(r[3]), "MiB/s", "stunnel4 server (requireCert, CRLfile) -> plain TCP reader");
-        report.ratio("tunnel_vs_stunnel", Stats.of(MtlsBench.div(r[1], r[3])), Report.Target.atLeast(1.0),
+        report.measured("stunnel_mb_s", Stats.of(r[5]), "MiB/s", "stunnel4 server (requireCert, CRLfile) -> plain TCP reader");
+        report.ratio("tunnel_vs_stunnel", Stats.of(MtlsBench.div(r[1], r[5])), Report.Target.atLeast(1.0),
             "per round");
       } else {
         report.skipped("tunnel_vs_stunnel", stunnelSkipped);
@@ -105,10 +122,14 @@ final class TunnelBench {
   }
 
   private static Sinks.Sender sender(SSLContext client, int port, Sinks.Sink sink) throws IOException {
+    return new Sinks.Sender(connect(client, port), sink);
+  }
+
+  private static SSLSocket connect(SSLContext client, int port) throws IOException {
     SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("localhost", port);
     s.setTcpNoDelay(true);
     s.startHandshake();
-    return new Sinks.Sender(s, sink);
+    return s;
   }
 
   private static String stunnelBinary() {
