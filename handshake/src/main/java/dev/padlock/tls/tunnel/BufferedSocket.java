@@ -2,6 +2,7 @@ package dev.padlock.tls.tunnel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,6 +25,7 @@ final class BufferedSocket extends Socket {
   static final int MAX_READ_BUFFER = 32 * RECORD;
 
   private Input input;
+  private Output output;
 
   BufferedSocket() {
     super();
@@ -35,6 +37,19 @@ final class BufferedSocket extends Socket {
       input = new Input(super.getInputStream());
     }
     return input;
+  }
+
+  @Override
+  public synchronized OutputStream getOutputStream() throws IOException {
+    if (output == null) {
+      output = new Output(super.getOutputStream());
+    }
+    return output;
+  }
+
+  /** The corkable output (the stream {@link #getOutputStream()} returns). */
+  Output output() throws IOException {
+    return (Output) getOutputStream();
   }
 
   /** A listener whose accepted sockets are {@link BufferedSocket}s. */
@@ -70,6 +85,90 @@ final class BufferedSocket extends Socket {
     @Override
     public synchronized Throwable fillInStackTrace() {
       return this; // thrown once per batch at most, and always caught by the tunnel
+    }
+  }
+
+  /**
+   * The socket's output. A TLS implementation writes each record and flushes it: one system call per
+   * record, and a wake-up of the peer's reader. While {@link #cork corked}, writes collect in a buffer (up to
+   * {@link #CORK_BUFFER}; a full buffer is written out) and flushes are put off, so the records of one
+   * application write leave in one system call when the tunnel uncorks. Uncorked, writes go straight to the
+   * socket. Thread-safe: a TLS implementation may write (an alert, a KeyUpdate) from its reading thread.
+   */
+  static final class Output extends OutputStream {
+    /** What a cork holds before it writes out: four full records, the records of one 64 KiB write. */
+    static final int CORK_BUFFER = 4 * RECORD;
+
+    private final OutputStream socket;
+    private byte[] buf;
+    private int count;
+    private boolean corked;
+
+    Output(OutputStream socket) {
+      this.socket = socket;
+    }
+
+    /**
+     * Corks ({@code true}) or uncorks the output. Uncorking writes out and flushes what the cork held. Cork
+     * only around a write that ends with a flush (a TLS write does): nothing is held once uncorked.
+     */
+    synchronized void cork(boolean on) throws IOException {
+      corked = on;
+      if (!on) {
+        drain();
+        socket.flush();
+      }
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
+      if (!corked) {
+        socket.write(b, off, len);
+        return;
+      }
+      if (buf == null) {
+        buf = new byte[CORK_BUFFER];
+      }
+      if (len > buf.length - count) {
+        drain();
+      }
+      if (len > buf.length) {
+        socket.write(b, off, len);
+      } else {
+        System.arraycopy(b, off, buf, count, len);
+        count += len;
+      }
+    }
+
+    /** Put off while corked: {@link #cork cork(false)} flushes. */
+    @Override
+    public synchronized void flush() throws IOException {
+      if (!corked) {
+        socket.flush();
+      }
+    }
+
+    /** Bytes held by the cork, not yet written to the socket. */
+    synchronized int held() {
+      return count;
+    }
+
+    private void drain() throws IOException {
+      if (count > 0) {
+        int n = count;
+        count = 0;
+        socket.write(buf, 0, n);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 

@@ -205,7 +205,7 @@ public final class Tunnel implements AutoCloseable {
         return;
       }
       stats.countAccepted();
-      pipe(tlsSide, raw.input(), plainSide);
+      pipe(tlsSide, raw.input(), raw.output(), plainSide);
     } catch (IOException e) {
       // a refused handshake: already reported with its cause
     } finally {
@@ -248,16 +248,16 @@ public final class Tunnel implements AutoCloseable {
   }
 
   /** Copies both ways until both directions end; an end in one direction is passed on as a half-close. */
-  private void pipe(SSLSocket tlsSide, BufferedSocket.Input raw, Socket plainSide) {
+  private void pipe(SSLSocket tlsSide, BufferedSocket.Input raw, BufferedSocket.Output corked, Socket plainSide) {
     stats.opened();
     LongAdder fromTls = serverMode ? stats.inCounter() : stats.outCounter();
     LongAdder toTls = serverMode ? stats.outCounter() : stats.inCounter();
     try {
-      var back = workers.submit(() -> copy(plainSide, tlsSide, toTls));
+      var back = workers.submit(() -> copy(plainSide, tlsSide, toTls, corked));
       if (batchesRecords) {
         copyDecrypted(tlsSide, raw, plainSide, fromTls);
       } else {
-        copy(tlsSide, plainSide, fromTls);
+        copy(tlsSide, plainSide, fromTls, null);
       }
       back.get();
     } catch (Exception e) {
@@ -267,15 +267,37 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private void copy(Socket from, Socket to, LongAdder counter) {
+  /**
+   * Copies {@code from} to {@code to} as it comes. With {@code corked} (the raw socket under a TLS {@code
+   * to}: plain to TLS), each read's worth is written with the output corked, so the TLS records it makes
+   * leave four to a system call instead of one each; and, as in {@link #copyDecrypted}, a read that fills
+   * the buffer moves the connection to 512 KiB reads until a read finds nothing more waiting.
+   */
+  private void copy(Socket from, Socket to, LongAdder counter, BufferedSocket.Output corked) {
     byte[] buf = new byte[BUFFER];
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       for (int n; (n = in.read(buf)) >= 0; ) {
-        out.write(buf, 0, n);
+        if (corked == null) {
+          out.write(buf, 0, n);
+        } else {
+          corked.cork(true);
+          try {
+            out.write(buf, 0, n);
+          } finally {
+            corked.cork(false);
+          }
+        }
         out.flush();
         counter.add(n);
+        if (corked != null) {
+          if (n == buf.length && buf.length < MAX_BATCH) {
+            buf = new byte[MAX_BATCH];
+          } else if (buf.length > BUFFER && n < buf.length && in.available() == 0) {
+            buf = new byte[BUFFER];
+          }
+        }
       }
       endOutput(to);
     } catch (IOException e) {

@@ -10,7 +10,10 @@ import java.io.InputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The tunnel's buffered TLS-side input: what it hands on, when its buffer grows, and its no-wait mode. */
+/**
+ * The tunnel's buffered TLS side: what its input hands on, when its buffer grows, and its no-wait mode; what
+ * its output's cork holds back and lets out.
+ */
 class BufferedSocketTest {
   private static final int RECORD = BufferedSocket.RECORD;
 
@@ -112,6 +115,99 @@ class BufferedSocketTest {
     }
     assertThat(whole.holdsWholeRecord()).isTrue();
     assertThat(partial.holdsWholeRecord()).isFalse(); // 2 of its 5 bytes are here
+  }
+
+  /** A TLS 1.3 AES-GCM record with 2^14 bytes of data: header 5, data, content type 1, tag 16. */
+  private static final int TLS13_RECORD = 5 + 16_384 + 1 + 16;
+
+  @Test
+  void corkedRecordsLeaveInOneSocketWriteAndTheirFlushesWaitForTheUncork() throws IOException {
+    RecordingSocket socket = new RecordingSocket();
+    BufferedSocket.Output out = new BufferedSocket.Output(socket);
+    byte[] data = random(4 * TLS13_RECORD);
+
+    out.cork(true);
+    for (int i = 0; i < 4; i++) { // as a TLS implementation writes a 64 KiB write: record, flush, record...
+      out.write(data, i * TLS13_RECORD, TLS13_RECORD);
+      out.flush();
+    }
+    assertThat(socket.writes).isZero();
+    assertThat(socket.flushes).isZero();
+    assertThat(out.held()).isEqualTo(data.length);
+
+    out.cork(false);
+    assertThat(socket.writes).isEqualTo(1);
+    assertThat(socket.flushes).isEqualTo(1);
+    assertThat(out.held()).isZero();
+    assertThat(socket.bytes.toByteArray()).isEqualTo(data);
+  }
+
+  @Test
+  void aFullCorkWritesOutAndEveryByteComesThroughInOrder() throws IOException {
+    RecordingSocket socket = new RecordingSocket();
+    BufferedSocket.Output out = new BufferedSocket.Output(socket);
+    byte[] data = random(10 * TLS13_RECORD + 3 * BufferedSocket.Output.CORK_BUFFER + 7);
+
+    out.cork(true);
+    int off = 0;
+    for (int len : new int[] {TLS13_RECORD, 1, 3 * BufferedSocket.Output.CORK_BUFFER, 6}) { // one bigger than the cork
+      out.write(data, off, len);
+      off += len;
+    }
+    while (off < data.length) {
+      int len = Math.min(TLS13_RECORD, data.length - off);
+      out.write(data, off, len);
+      off += len;
+    }
+    assertThat(socket.flushes).isZero();
+    assertThat(socket.largest).isLessThanOrEqualTo(3 * BufferedSocket.Output.CORK_BUFFER);
+    out.cork(false);
+
+    assertThat(socket.bytes.toByteArray()).isEqualTo(data);
+    assertThat(socket.writes).isLessThan(10); // 11 records and an oversized write, not 13+ writes
+  }
+
+  @Test
+  void uncorkedWritesAndFlushesGoStraightToTheSocket() throws IOException {
+    RecordingSocket socket = new RecordingSocket();
+    BufferedSocket.Output out = new BufferedSocket.Output(socket);
+
+    out.write(new byte[] {1, 2, 3}, 0, 3);
+    assertThat(socket.writes).isEqualTo(1);
+    out.write(4);
+    out.flush();
+
+    assertThat(socket.writes).isEqualTo(2);
+    assertThat(socket.flushes).isEqualTo(1);
+    assertThat(socket.bytes.toByteArray()).containsExactly(1, 2, 3, 4);
+    out.cork(true);
+    out.cork(false); // nothing held: nothing written
+    assertThat(socket.writes).isEqualTo(2);
+  }
+
+  /** Counts the writes and flushes it gets. */
+  private static final class RecordingSocket extends java.io.OutputStream {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int writes;
+    int flushes;
+    int largest;
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      writes++;
+      largest = Math.max(largest, len);
+      bytes.write(b, off, len);
+    }
+
+    @Override
+    public void flush() {
+      flushes++;
+    }
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
