@@ -91,16 +91,20 @@ final class BufferedSocket extends Socket {
   /**
    * The socket's output. A TLS implementation writes each record and flushes it: one system call per
    * record, and a wake-up of the peer's reader. While {@link #cork corked}, writes collect in a buffer (up to
-   * {@link #CORK_BUFFER}; a full buffer is written out) and flushes are put off, so the records of one
-   * application write leave in one system call when the tunnel uncorks. Uncorked, writes go straight to the
+   * {@link #CORK_BUFFER}, or {@link #MAX_CORK_BUFFER} in {@link #bulk} mode; a full buffer is written out)
+   * and flushes are put off, so the records of one application write leave in one system call when the
+   * tunnel uncorks. Uncorked, writes go straight to the
    * socket. Thread-safe: a TLS implementation may write (an alert, a KeyUpdate) from its reading thread.
    */
   static final class Output extends OutputStream {
     /** What a cork holds before it writes out: four full records, the records of one 64 KiB write. */
     static final int CORK_BUFFER = 4 * RECORD;
+    /** What it holds in {@link #bulk} mode: 32 records, the records of one 512 KiB write. */
+    static final int MAX_CORK_BUFFER = 32 * RECORD;
 
     private final OutputStream socket;
     private byte[] buf;
+    private int capacity = CORK_BUFFER;
     private int count;
     private boolean corked;
 
@@ -120,6 +124,22 @@ final class BufferedSocket extends Socket {
       }
     }
 
+    /**
+     * Sizes the cork for bulk writes (on: {@link #MAX_CORK_BUFFER}) or for the rest (off: {@link
+     * #CORK_BUFFER}, and the big buffer is let go). Call it uncorked.
+     */
+    synchronized void bulk(boolean on) {
+      capacity = on ? MAX_CORK_BUFFER : CORK_BUFFER;
+      if (buf != null && buf.length != capacity && count == 0) {
+        buf = null; // allocated at the next corked write, at the new size
+      }
+    }
+
+    /** The size of the cork's buffer now (0 before the first corked write, or after a change of size). */
+    synchronized int capacity() {
+      return buf == null ? 0 : buf.length;
+    }
+
     @Override
     public synchronized void write(int b) throws IOException {
       write(new byte[] {(byte) b}, 0, 1);
@@ -132,7 +152,7 @@ final class BufferedSocket extends Socket {
         return;
       }
       if (buf == null) {
-        buf = new byte[CORK_BUFFER];
+        buf = new byte[capacity];
       }
       if (len > buf.length - count) {
         drain();

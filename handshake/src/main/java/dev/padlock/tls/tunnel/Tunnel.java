@@ -270,8 +270,9 @@ public final class Tunnel implements AutoCloseable {
   /**
    * Copies {@code from} to {@code to} as it comes. With {@code corked} (the raw socket under a TLS {@code
    * to}: plain to TLS), each read's worth is written with the output corked, so the TLS records it makes
-   * leave four to a system call instead of one each; and, as in {@link #copyDecrypted}, a read that fills
-   * the buffer moves the connection to 512 KiB reads until a read finds nothing more waiting.
+   * leave together (four from a 64 KiB read) instead of one system call each; and, as in {@link
+   * #copyDecrypted}, a read that fills the buffer moves the connection to 512 KiB reads, whose 32 records
+   * also leave together, until a read finds nothing more waiting.
    */
   private void copy(Socket from, Socket to, LongAdder counter, BufferedSocket.Output corked) {
     byte[] buf = new byte[BUFFER];
@@ -293,9 +294,11 @@ public final class Tunnel implements AutoCloseable {
         counter.add(n);
         if (corked != null) {
           if (n == buf.length && buf.length < MAX_BATCH) {
-            buf = new byte[MAX_BATCH];
+            buf = new byte[MAX_BATCH]; // the read filled the buffer: a bulk sender
+            corked.bulk(true);
           } else if (buf.length > BUFFER && n < buf.length && in.available() == 0) {
-            buf = new byte[BUFFER];
+            buf = new byte[BUFFER]; // the next read waits for the sender: a quiet connection holds the small buffers
+            corked.bulk(false);
           }
         }
       }

@@ -185,6 +185,34 @@ class BufferedSocketTest {
     assertThat(socket.writes).isEqualTo(2);
   }
 
+  @Test
+  void inBulkModeTheRecordsOfA512KiBWriteLeaveTogetherAndLeavingItFreesTheBigBuffer() throws IOException {
+    RecordingSocket socket = new RecordingSocket();
+    BufferedSocket.Output out = new BufferedSocket.Output(socket);
+    byte[] data = random(32 * TLS13_RECORD);
+
+    out.bulk(true);
+    corkedRecords(out, data);
+    assertThat(socket.writes).isEqualTo(1);
+    assertThat(out.capacity()).isEqualTo(BufferedSocket.Output.MAX_CORK_BUFFER);
+
+    out.bulk(false);
+    assertThat(out.capacity()).isZero(); // the big buffer is let go at once
+    corkedRecords(out, data);
+    assertThat(socket.writes).isEqualTo(1 + 8); // four records at a time
+    assertThat(out.capacity()).isEqualTo(BufferedSocket.Output.CORK_BUFFER);
+    assertThat(socket.bytes.toByteArray()).isEqualTo(concat(data, data));
+  }
+
+  private static void corkedRecords(BufferedSocket.Output out, byte[] data) throws IOException {
+    out.cork(true);
+    for (int off = 0; off < data.length; off += TLS13_RECORD) {
+      out.write(data, off, TLS13_RECORD);
+      out.flush();
+    }
+    out.cork(false);
+  }
+
   /** Counts the writes and flushes it gets. */
   private static final class RecordingSocket extends java.io.OutputStream {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
