@@ -203,18 +203,29 @@ final class Sinks {
    */
   static Sender download(ServerSocket listener, java.util.concurrent.Callable<Socket> connect, String name,
       java.util.List<AutoCloseable> open) throws Exception {
-    java.util.concurrent.FutureTask<Socket> client = new java.util.concurrent.FutureTask<>(connect);
+    java.util.List<AutoCloseable> shared = java.util.Collections.synchronizedList(open); // two threads add
+    java.util.concurrent.FutureTask<Socket> client = new java.util.concurrent.FutureTask<>(() -> {
+      Socket s = connect.call();
+      shared.add(s); // closed with the rest even if the accepting side fails
+      return s;
+    });
     Thread t = new Thread(client, "bench-connect-" + name);
     t.setDaemon(true);
     t.start();
-    Socket accepted = listener.accept();
-    open.add(accepted);
-    accepted.setTcpNoDelay(true);
-    if (accepted instanceof SSLSocket ssl) {
-      ssl.startHandshake();
+    listener.setSoTimeout(30_000); // a client the server side refused never arrives
+    try {
+      Socket accepted = listener.accept();
+      shared.add(accepted);
+      accepted.setTcpNoDelay(true);
+      if (accepted instanceof SSLSocket ssl) {
+        ssl.startHandshake();
+      }
+      Drain drain = new Drain(client.get(30, java.util.concurrent.TimeUnit.SECONDS), name);
+      shared.add(drain);
+      return new Sender(accepted, drain::received);
+    } catch (Exception e) {
+      client.cancel(true);
+      throw e;
     }
-    Drain drain = new Drain(client.get(30, java.util.concurrent.TimeUnit.SECONDS), name);
-    open.add(drain);
-    return new Sender(accepted, drain::received);
   }
 }

@@ -90,11 +90,15 @@ final class BufferedSocket extends Socket {
 
   /**
    * The socket's output. A TLS implementation writes each record and flushes it: one system call per
-   * record, and a wake-up of the peer's reader. While {@link #cork corked}, writes collect in a buffer (up to
-   * {@link #CORK_BUFFER}, or {@link #MAX_CORK_BUFFER} in {@link #bulk} mode; a full buffer is written out)
-   * and flushes are put off, so the records of one application write leave in one system call when the
-   * tunnel uncorks. Uncorked, writes go straight to the
-   * socket. Thread-safe: a TLS implementation may write (an alert, a KeyUpdate) from its reading thread.
+   * record, and a wake-up of the peer's reader. While a thread has it {@link #cork corked}, that thread's
+   * writes collect in a buffer (up to {@link #CORK_BUFFER}, or {@link #MAX_CORK_BUFFER} in {@link #bulk}
+   * mode; a full buffer is written out) and its flushes are put off, so the records of one application
+   * write leave in one system call when it uncorks. Uncorked, writes go straight to the socket.
+   *
+   * <p>A TLS implementation also writes from its reading thread (an alert, a close_notify, a KeyUpdate
+   * answer) and may close the socket right after. Such a write, or flush, from any thread but the one that
+   * corked first writes out what the cork holds, then goes straight to the socket: records leave in the
+   * order they were written, and none is left in the cork when the socket closes.
    */
   static final class Output extends OutputStream {
     /** What a cork holds before it writes out: four full records, the records of one 64 KiB write. */
@@ -106,18 +110,19 @@ final class BufferedSocket extends Socket {
     private byte[] buf;
     private int capacity = CORK_BUFFER;
     private int count;
-    private boolean corked;
+    private Thread corkedBy;
 
     Output(OutputStream socket) {
       this.socket = socket;
     }
 
     /**
-     * Corks ({@code true}) or uncorks the output. Uncorking writes out and flushes what the cork held. Cork
-     * only around a write that ends with a flush (a TLS write does): nothing is held once uncorked.
+     * Corks ({@code true}) this output for the calling thread, or uncorks it ({@code false}): writes out
+     * and flushes what the cork held. Cork only around a write that ends with a flush (a TLS write does),
+     * and always uncork (in a {@code finally}): nothing is held once uncorked.
      */
     synchronized void cork(boolean on) throws IOException {
-      corked = on;
+      corkedBy = on ? Thread.currentThread() : null;
       if (!on) {
         drain();
         socket.flush();
@@ -125,17 +130,18 @@ final class BufferedSocket extends Socket {
     }
 
     /**
-     * Sizes the cork for bulk writes (on: {@link #MAX_CORK_BUFFER}) or for the rest (off: {@link
-     * #CORK_BUFFER}, and the big buffer is let go). Call it uncorked.
+     * Sizes the cork for bulk writes (on: {@link #MAX_CORK_BUFFER}) or not (off: {@link #CORK_BUFFER}).
+     * Switching it off also lets the buffer go (the connection went quiet); it is allocated again at the
+     * next corked write. Call it uncorked.
      */
     synchronized void bulk(boolean on) {
       capacity = on ? MAX_CORK_BUFFER : CORK_BUFFER;
-      if (buf != null && buf.length != capacity && count == 0) {
-        buf = null; // allocated at the next corked write, at the new size
+      if (count == 0 && buf != null && (!on || buf.length != capacity)) {
+        buf = null;
       }
     }
 
-    /** The size of the cork's buffer now (0 before the first corked write, or after a change of size). */
+    /** The size of the cork's buffer now (0 when it holds none). */
     synchronized int capacity() {
       return buf == null ? 0 : buf.length;
     }
@@ -147,7 +153,8 @@ final class BufferedSocket extends Socket {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
-      if (!corked) {
+      if (corkedBy != Thread.currentThread()) {
+        drain(); // another thread's records first: they were written before this one
         socket.write(b, off, len);
         return;
       }
@@ -165,10 +172,11 @@ final class BufferedSocket extends Socket {
       }
     }
 
-    /** Put off while corked: {@link #cork cork(false)} flushes. */
+    /** Put off for the thread that corked ({@link #cork cork(false)} flushes); for another, as a write. */
     @Override
     public synchronized void flush() throws IOException {
-      if (!corked) {
+      if (corkedBy != Thread.currentThread()) {
+        drain();
         socket.flush();
       }
     }
@@ -186,6 +194,7 @@ final class BufferedSocket extends Socket {
       }
     }
 
+    /** Closes the socket at once (not synchronized: it must be able to end a write blocked on the network). */
     @Override
     public void close() throws IOException {
       socket.close();

@@ -40,7 +40,8 @@ public final class Tunnel implements AutoCloseable {
    * tunnel}, alternating builds) {@code tunnel_vs_direct} had a median of 0.767 over 9 runs with 64 KiB
    * (0.744-0.785), 0.83 over 7 runs with fixed 256-512 KiB buffers (0.751-0.910), 0.80 over 11 runs with
    * buffers that grow in a burst (0.739-0.897; 0.798-0.819 in the 3 runs of this version, which also shrinks
-   * them). A connection in a burst holds ~1 MiB; a quiet one goes back to ~130 KiB.
+   * them). A connection in a burst holds ~1 MiB in each direction (the plain-to-TLS side reads 512 KiB and
+   * corks 32 records: see {@link #copy}); a quiet one goes back to ~130 KiB.
    */
   static final int MAX_BATCH = 512 * 1024;
   /** The most application data one TLS record carries (RFC 8446 section 5.1). */
@@ -191,6 +192,7 @@ public final class Tunnel implements AutoCloseable {
     try {
       if (serverMode) {
         raw = (BufferedSocket) accepted;
+        raw.setTcpNoDelay(true); // as the client side and the plain side: a record goes out when written
         tlsSide = (SSLSocket) tls.sslContext().getSocketFactory().createSocket(raw, null, true);
         tlsSide.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
         tlsSide.startHandshake(); // refused peers are reported by MutualTls and never reach the target
@@ -269,10 +271,11 @@ public final class Tunnel implements AutoCloseable {
 
   /**
    * Copies {@code from} to {@code to} as it comes. With {@code corked} (the raw socket under a TLS {@code
-   * to}: plain to TLS), each read's worth is written with the output corked, so the TLS records it makes
-   * leave together (four from a 64 KiB read) instead of one system call each; and, as in {@link
+   * to}: plain to TLS), a read's worth of more than one record is written with the output corked, so its
+   * TLS records leave together (four from a 64 KiB read) instead of one system call each; and, as in {@link
    * #copyDecrypted}, a read that fills the buffer moves the connection to 512 KiB reads, whose 32 records
-   * also leave together, until a read finds nothing more waiting.
+   * also leave together, until a read finds nothing more waiting (then both buffers are let go: a quiet
+   * connection holds the 64 KiB read buffer and no cork buffer).
    */
   private void copy(Socket from, Socket to, LongAdder counter, BufferedSocket.Output corked) {
     byte[] buf = new byte[BUFFER];
@@ -280,8 +283,8 @@ public final class Tunnel implements AutoCloseable {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       for (int n; (n = in.read(buf)) >= 0; ) {
-        if (corked == null) {
-          out.write(buf, 0, n);
+        if (corked == null || n <= MAX_RECORD_DATA) {
+          out.write(buf, 0, n); // one record at most: nothing to put together
         } else {
           corked.cork(true);
           try {
@@ -296,9 +299,9 @@ public final class Tunnel implements AutoCloseable {
           if (n == buf.length && buf.length < MAX_BATCH) {
             buf = new byte[MAX_BATCH]; // the read filled the buffer: a bulk sender
             corked.bulk(true);
-          } else if (buf.length > BUFFER && n < buf.length && in.available() == 0) {
-            buf = new byte[BUFFER]; // the next read waits for the sender: a quiet connection holds the small buffers
-            corked.bulk(false);
+          } else if (buf.length > BUFFER && in.available() == 0) {
+            buf = new byte[BUFFER]; // the next read waits for the sender: a quiet connection holds the small buffer
+            corked.bulk(false); // and no cork buffer
           }
         }
       }
