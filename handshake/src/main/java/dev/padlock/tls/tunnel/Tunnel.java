@@ -192,7 +192,6 @@ public final class Tunnel implements AutoCloseable {
     try {
       if (serverMode) {
         raw = (BufferedSocket) accepted;
-        raw.setTcpNoDelay(true); // as the client side and the plain side: a record goes out when written
         tlsSide = (SSLSocket) tls.sslContext().getSocketFactory().createSocket(raw, null, true);
         tlsSide.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
         tlsSide.startHandshake(); // refused peers are reported by MutualTls and never reach the target

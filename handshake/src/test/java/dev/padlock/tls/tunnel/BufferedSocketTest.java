@@ -127,10 +127,7 @@ class BufferedSocketTest {
     byte[] data = random(4 * TLS13_RECORD);
 
     out.cork(true);
-    for (int i = 0; i < 4; i++) { // as a TLS implementation writes a 64 KiB write: record, flush, record...
-      out.write(data, i * TLS13_RECORD, TLS13_RECORD);
-      out.flush();
-    }
+    recordsWithFlushes(out, data);
     assertThat(socket.writes).isZero();
     assertThat(socket.flushes).isZero();
     assertThat(out.held()).isEqualTo(data.length);
@@ -237,11 +234,16 @@ class BufferedSocketTest {
 
   private static void corkedRecords(BufferedSocket.Output out, byte[] data) throws IOException {
     out.cork(true);
+    recordsWithFlushes(out, data);
+    out.cork(false);
+  }
+
+  /** Writes {@code data} as a TLS implementation writes a large write: a record, a flush, the next record... */
+  private static void recordsWithFlushes(BufferedSocket.Output out, byte[] data) throws IOException {
     for (int off = 0; off < data.length; off += TLS13_RECORD) {
       out.write(data, off, TLS13_RECORD);
       out.flush();
     }
-    out.cork(false);
   }
 
   /** Counts the writes and flushes it gets. */
