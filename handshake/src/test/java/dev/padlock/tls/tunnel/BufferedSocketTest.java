@@ -120,10 +120,12 @@ class BufferedSocketTest {
   /** A TLS 1.3 AES-GCM record with 2^14 bytes of data: header 5, data, content type 1, tag 16. */
   private static final int TLS13_RECORD = 5 + 16_384 + 1 + 16;
 
+  /** The cork tests' socket and the output over it (JUnit makes a new test instance, so new ones, per test). */
+  private final RecordingSocket socket = new RecordingSocket();
+  private final BufferedSocket.Output out = new BufferedSocket.Output(socket);
+
   @Test
   void corkedRecordsLeaveInOneSocketWriteAndTheirFlushesWaitForTheUncork() throws IOException {
-    RecordingSocket socket = new RecordingSocket();
-    BufferedSocket.Output out = new BufferedSocket.Output(socket);
     byte[] data = random(4 * TLS13_RECORD);
 
     out.cork(true);
@@ -141,8 +143,6 @@ class BufferedSocketTest {
 
   @Test
   void aFullCorkWritesOutAndEveryByteComesThroughInOrder() throws IOException {
-    RecordingSocket socket = new RecordingSocket();
-    BufferedSocket.Output out = new BufferedSocket.Output(socket);
     byte[] data = random(10 * TLS13_RECORD + 3 * BufferedSocket.Output.CORK_BUFFER + 7);
 
     out.cork(true);
@@ -167,8 +167,6 @@ class BufferedSocketTest {
 
   @Test
   void aWriteFromAnotherThreadWhileCorkedLetsOutWhatTheCorkHeldFirst() throws Exception {
-    RecordingSocket socket = new RecordingSocket();
-    BufferedSocket.Output out = new BufferedSocket.Output(socket);
     out.cork(true);
     out.write(new byte[] {1, 2, 3}, 0, 3);
     out.flush();
@@ -197,8 +195,6 @@ class BufferedSocketTest {
 
   @Test
   void uncorkedWritesAndFlushesGoStraightToTheSocket() throws IOException {
-    RecordingSocket socket = new RecordingSocket();
-    BufferedSocket.Output out = new BufferedSocket.Output(socket);
 
     out.write(new byte[] {1, 2, 3}, 0, 3);
     assertThat(socket.writes).isEqualTo(1);
@@ -215,8 +211,6 @@ class BufferedSocketTest {
 
   @Test
   void inBulkModeTheRecordsOfA512KiBWriteLeaveTogetherAndLeavingItFreesTheBigBuffer() throws IOException {
-    RecordingSocket socket = new RecordingSocket();
-    BufferedSocket.Output out = new BufferedSocket.Output(socket);
     byte[] data = random(32 * TLS13_RECORD);
 
     out.bulk(true);
