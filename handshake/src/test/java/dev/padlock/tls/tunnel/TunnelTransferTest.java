@@ -17,14 +17,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -61,6 +64,19 @@ class TunnelTransferTest {
 
   /** Starts the backend (serving each connection with {@code handler}) and both tunnels; the client tunnel's port. */
   int start(TlsProvider clientSide, TlsProvider serverSide, Handler handler) throws IOException {
+    int serverPort = startServer(serverSide, handler);
+    MutualTls.ClientBuilder clientTls = clientTls(clientSide);
+    client = Tunnel.client(clientTls, loopback(0), loopback(serverPort)).start();
+    return client.address().getPort();
+  }
+
+  static MutualTls.ClientBuilder clientTls(TlsProvider provider) {
+    return MutualTls.client(TlsIdentity.of(CLIENT.privateKey(), CLIENT.chain()))
+        .trust(TrustBundle.of(ROOT.certificate())).serverName("localhost").tlsProvider(provider);
+  }
+
+  /** Starts the backend (serving each connection with {@code handler}) and a server tunnel; the tunnel's port. */
+  int startServer(TlsProvider serverSide, Handler handler) throws IOException {
     backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(() -> {
       while (!backend.isClosed()) {
@@ -83,10 +99,7 @@ class TunnelTransferTest {
     MutualTls.ServerBuilder serverTls = MutualTls.server(TlsIdentity.of(SERVER.privateKey(), SERVER.chain()))
         .trust(TrustBundle.of(ROOT.certificate())).peerPolicy(PeerPolicy.anyTrustedPeer()).tlsProvider(serverSide);
     server = Tunnel.server(serverTls, loopback(0), loopback(backend.getLocalPort())).start();
-    MutualTls.ClientBuilder clientTls = MutualTls.client(TlsIdentity.of(CLIENT.privateKey(), CLIENT.chain()))
-        .trust(TrustBundle.of(ROOT.certificate())).serverName("localhost").tlsProvider(clientSide);
-    client = Tunnel.client(clientTls, loopback(0), loopback(server.address().getPort())).start();
-    return client.address().getPort();
+    return server.address().getPort();
   }
 
   interface Handler {
@@ -224,6 +237,52 @@ class TunnelTransferTest {
       s.shutdownOutput();
       assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
           .isEqualTo("got 100000");
+    }
+  }
+
+  /**
+   * The client sends its close_notify while the backend is still sending in bulk, so the server tunnel's
+   * reading side takes it while the plain-to-TLS side is in the middle of its corked writes. A server tunnel
+   * on SunJSSE passes it on as a half-close and the download goes on to its end; Bouncy Castle's JSSE answers
+   * with its own close_notify (from the reading thread) and closes, so the download stops early. Either way
+   * the client gets the start of what the backend sent, byte for byte, including everything the tunnel
+   * counted as sent, and then the end of the stream.
+   */
+  @ParameterizedTest(name = "server tunnel {0}")
+  @EnumSource(TlsProvider.class)
+  void aCloseNotifyInTheMiddleOfADownloadLeavesOutNothingSent(TlsProvider serverSide) throws Exception {
+    byte[] data = random(16 * MIB + 99, 6);
+    int port = startServer(serverSide, s -> {
+      s.getInputStream().readNBytes(5); // "hello"
+      try {
+        s.getOutputStream().write(data);
+      } catch (IOException e) {
+        return; // the tunnel closed the connection (Bouncy Castle's answer to the close_notify)
+      }
+      s.getInputStream().readAllBytes(); // the client's half-close, passed on
+    });
+    MutualTls tls = clientTls(TlsProvider.JDK).build(); // SunJSSE: its shutdownOutput() is a TLS half-close
+    try (SSLSocket s = (SSLSocket) tls.sslContext().getSocketFactory()
+        .createSocket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSSLParameters(tls.sslParameters());
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      InputStream in = s.getInputStream();
+      byte[] b = new byte[64 * 1024];
+      for (int n; (n = in.read(b)) >= 0; ) {
+        got.write(b, 0, n);
+        if (got.size() >= 2 * MIB && !s.isOutputShutdown()) {
+          s.shutdownOutput(); // close_notify, mid-download
+        }
+      }
+      byte[] received = got.toByteArray();
+      assertThat(s.isOutputShutdown()).isTrue();
+      assertThat(sha256(received)).isEqualTo(sha256(Arrays.copyOf(data, received.length)));
+      assertThat((long) received.length).isGreaterThanOrEqualTo(server.stats().bytesOut());
+      if (serverSide == TlsProvider.JDK) {
+        assertThat(received.length).isEqualTo(data.length);
+      }
     }
   }
 
