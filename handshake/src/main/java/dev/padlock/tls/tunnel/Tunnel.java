@@ -274,7 +274,8 @@ public final class Tunnel implements AutoCloseable {
    * TLS records leave together (four from a 64 KiB read) instead of one system call each; and, as in {@link
    * #copyDecrypted}, a read that fills the buffer moves the connection to 512 KiB reads, whose 32 records
    * also leave together, until a read finds nothing more waiting (then both buffers are let go: a quiet
-   * connection holds the 64 KiB read buffer and no cork buffer).
+   * connection holds the 64 KiB read buffer and no cork buffer; a corked read that finds nothing more
+   * waiting lets the cork buffer go too, at the cost of one {@code available()} call).
    */
   private void copy(Socket from, Socket to, LongAdder counter, BufferedSocket.Output corked) {
     byte[] buf = new byte[BUFFER];
@@ -298,9 +299,13 @@ public final class Tunnel implements AutoCloseable {
           if (n == buf.length && buf.length < MAX_BATCH) {
             buf = new byte[MAX_BATCH]; // the read filled the buffer: a bulk sender
             corked.bulk(true);
-          } else if (buf.length > BUFFER && in.available() == 0) {
-            buf = new byte[BUFFER]; // the next read waits for the sender: a quiet connection holds the small buffer
-            corked.bulk(false); // and no cork buffer
+          } else if ((buf.length > BUFFER || n > MAX_RECORD_DATA) && in.available() == 0) {
+            // after a big read or a corked one, the next read waits for the sender: a quiet connection holds
+            // the small read buffer and no cork buffer
+            if (buf.length > BUFFER) {
+              buf = new byte[BUFFER];
+            }
+            corked.bulk(false);
           }
         }
       }
