@@ -121,9 +121,7 @@ final class IssueBench {
         })};
     double[][] rates;
     try {
-      // Issuance has run for a minute by now: in the quick plan one untimed round is enough (CI's budget).
-      int warmups = plan.name().equals("full") ? plan.warmups() : Math.min(plan.warmups(), 1);
-      rates = Harness.interleave(plan.window(), warmups, plan.breakdownRuns(), w);
+      rates = Harness.interleave(plan.breakdownWindow(), plan.breakdownWarmups(), plan.breakdownRuns(), w);
     } finally {
       lazy.close();
       os.close();
@@ -147,11 +145,11 @@ final class IssueBench {
     report.ratio("sign_part_vs_raw_sign", Stats.of(ratios(rates[2], rates[3])), null,
         "certificate build+sign+encode time / raw sign time, per round");
     AuditEvent event = new AuditEvent(Instant.now(), "issue", "0A", "bench", "profile=server cn=svc-1.bench.test");
-    Stats hash = Harness.throughput(1, plan.window(), plan.warmups(), plan.breakdownRuns(),
+    Stats hash = Harness.throughput(1, plan.breakdownWindow(), plan.breakdownWarmups(), plan.breakdownRuns(),
         t -> () -> AuditChain.hash(42, event, AuditChain.GENESIS));
     report.measured("issue_part_audit_hash_us", hash.reciprocal().times(1e6), "us",
         "AuditChain.hash alone (inside the store part)");
-    Stats fp = Harness.throughput(1, plan.window(), plan.warmups(), plan.breakdownRuns(),
+    Stats fp = Harness.throughput(1, plan.breakdownWindow(), plan.breakdownWarmups(), plan.breakdownRuns(),
         t -> () -> Fingerprints.sha256(der));
     report.measured("issue_part_fingerprint_us", fp.reciprocal().times(1e6), "us", "SHA-256 fingerprint of the DER");
   }

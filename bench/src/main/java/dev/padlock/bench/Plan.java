@@ -13,6 +13,8 @@ import java.util.List;
  * @param warmups untimed runs before the timed ones (the JIT compiles Bouncy Castle's EC code in these)
  * @param runs timed runs of a main figure; min/median/max are over these
  * @param breakdownRuns timed runs of a component figure (the parts issuance is made of)
+ * @param breakdownWindow how long one timed run of a component figure lasts
+ * @param breakdownWarmups untimed runs before a component's timed ones (issuance has warmed the JIT by then)
  * @param csrPool distinct CSRs, issued round-robin (each issuance still verifies its CSR and gets a new serial)
  * @param revokeSizes how many certificates are already revoked when a revocation is timed
  * @param revokeRuns revocations timed at each size (fewer at the largest, where each takes seconds)
@@ -21,23 +23,24 @@ import java.util.List;
  * @param listings listings timed per kind at each size, within {@code listBudget}
  * @param peers whether to run cfssl and openssl when installed
  */
-public record Plan(String name, Duration jitWarmup, Duration window, int warmups, int runs, int breakdownRuns, int csrPool,
+public record Plan(String name, Duration jitWarmup, Duration window, int warmups, int runs, int breakdownRuns,
+    Duration breakdownWindow, int breakdownWarmups, int csrPool,
     List<Integer> revokeSizes, int revokeRuns, int revokeRunsAtLargest, List<Integer> lookupSizes, int lookups,
     int listings, Duration listBudget, int opensslBatch, boolean peers) {
 
   public static Plan tiny() {
-    return new Plan("tiny", Duration.ZERO, Duration.ofMillis(100), 1, 2, 1, 16, List.of(0, 500), 2, 2,
-        List.of(2_000), 200, 10, Duration.ofSeconds(1), 20, false);
+    return new Plan("tiny", Duration.ZERO, Duration.ofMillis(100), 1, 2, 1, Duration.ofMillis(100), 1, 16,
+        List.of(0, 500), 2, 2, List.of(2_000), 200, 10, Duration.ofSeconds(1), 20, false);
   }
 
   public static Plan quick() {
-    return new Plan("quick", Duration.ofSeconds(20), Duration.ofMillis(1_000), 2, 4, 2, 512,
-        List.of(0, 10_000, 100_000), 5, 3, List.of(1_000_000), 5_000, 100, Duration.ofSeconds(5), 1_000, true);
+    return new Plan("quick", Duration.ofSeconds(20), Duration.ofMillis(1_000), 2, 4, 2, Duration.ofMillis(500), 1,
+        512, List.of(0, 10_000, 100_000), 5, 3, List.of(1_000_000), 5_000, 100, Duration.ofSeconds(5), 1_000, true);
   }
 
   public static Plan full() {
-    return new Plan("full", Duration.ofSeconds(30), Duration.ofMillis(2_000), 3, 7, 5, 1_024,
-        List.of(0, 10_000, 100_000, 1_000_000), 5, 3, List.of(1_000_000, 10_000_000), 20_000, 200,
+    return new Plan("full", Duration.ofSeconds(30), Duration.ofMillis(2_000), 3, 7, 5, Duration.ofMillis(2_000), 3,
+        1_024, List.of(0, 10_000, 100_000, 1_000_000), 5, 3, List.of(1_000_000, 10_000_000), 20_000, 200,
         Duration.ofSeconds(10), 2_000, true);
   }
 
