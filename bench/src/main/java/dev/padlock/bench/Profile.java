@@ -11,7 +11,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * One scenario alone, for a profiler (bench/run --profile starts this under JFR, then {@link JfrTop}):
- * {@code issue} (1 thread), {@code issue-2t}, or {@code revoke} (revocations with 100k already revoked);
+ * {@code issue} (1 thread), {@code issue-2t}, {@code issue-8t} (a fleet: more callers than cores), or
+ * {@code revoke} (revocations with 100k already revoked);
  * {@code est}, {@code est-2t} and {@code ocsp} against {@code padlock serve} ({@link NetProfile}); {@code
  * tunnel}, {@code tunnel-direct}, {@code tunnel-direct-buffered} and {@code tunnel-jdk}, one path of the
  * tunnel section each ({@link TunnelProfile}). Work runs
@@ -27,12 +28,15 @@ public final class Profile {
     Duration length = Duration.ofSeconds(args.length > 2 ? Integer.parseInt(args[2]) : 20);
     Plan plan = Plan.quick();
     switch (scenario) {
-      case "issue", "issue-2t" -> issue(plan, work, scenario.equals("issue") ? 1 : 2, length);
+      case "issue" -> issue(plan, work, 1, length);
+      case "issue-2t" -> issue(plan, work, 2, length);
+      case "issue-8t" -> issue(plan, work, HeadToHead.FLEET, length);
       case "revoke" -> revoke(work, 100_000, 8);
       case "est", "est-2t", "ocsp", "ocsp-close" -> NetProfile.run(scenario, work, length);
       case "tunnel", "tunnel-direct", "tunnel-direct-buffered", "tunnel-jdk" -> TunnelProfile.run(scenario, work, length);
       default -> throw new IllegalArgumentException(
-          "scenario: issue, issue-2t, revoke, est, est-2t, ocsp, ocsp-close, tunnel, tunnel-direct, tunnel-direct-buffered or tunnel-jdk");
+          "scenario: issue, issue-2t, issue-8t, revoke, est, est-2t, ocsp, ocsp-close, tunnel, tunnel-direct, "
+              + "tunnel-direct-buffered or tunnel-jdk");
     }
   }
 
