@@ -46,6 +46,7 @@ public final class JdbcCertificateStore implements CertificateStore {
   private final DataSource dataSource;
   private final AutoCloseable onClose;
   private final boolean forceToDisk;
+  private final H2Compaction compaction;
   private final AuditLog audit = new AuditLog();
   private final GroupCommit issued = new GroupCommit(this::writeIssued);
 
@@ -55,9 +56,23 @@ public final class JdbcCertificateStore implements CertificateStore {
    *     before returning; false leaves the flush to H2, so a power failure may lose the last commits
    */
   JdbcCertificateStore(DataSource dataSource, AutoCloseable onClose, boolean forceToDisk) {
+    this(dataSource, onClose, forceToDisk, null);
+  }
+
+  /**
+   * @param compaction for an H2 database: counts the commits that issue, revoke or audit, and compacts the
+   *     file every so many of them (null for other databases)
+   */
+  JdbcCertificateStore(DataSource dataSource, AutoCloseable onClose, boolean forceToDisk, H2Compaction compaction) {
     this.dataSource = dataSource;
     this.onClose = onClose;
     this.forceToDisk = forceToDisk;
+    this.compaction = compaction;
+  }
+
+  /** The H2 compaction of this store (null for other databases), for tests. */
+  H2Compaction compaction() {
+    return compaction;
   }
 
   /** The enrollment tokens, in the same database (closed with this store). */
@@ -539,12 +554,15 @@ public final class JdbcCertificateStore implements CertificateStore {
         "the certificate store stayed busy after " + MAX_ATTEMPTS + " attempts", last);
   }
 
-  /** Forces what is committed to the disk, if this store was opened to. */
+  /** Forces what is committed to the disk, if this store was opened to; then counts the commit for compaction. */
   private void force(Connection c) throws SQLException {
     if (forceToDisk) {
       try (Statement s = c.createStatement()) {
         s.execute("CHECKPOINT SYNC");
       }
+    }
+    if (compaction != null) {
+      compaction.committed(c);
     }
   }
 

@@ -6,6 +6,8 @@ import dev.padlock.ca.ErrorCode;
 import dev.padlock.ca.PadlockException;
 import dev.padlock.ca.store.CertificateStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -51,6 +53,12 @@ public final class JdbcStores {
    */
   public static CertificateStore open(String jdbcUrl, String user, String password, int poolSize,
       boolean forceToDisk) {
+    return open(jdbcUrl, user, password, poolSize, forceToDisk, H2Compaction.retentionMs(forceToDisk));
+  }
+
+  /** As above, with H2's retention time given (tests). */
+  static CertificateStore open(String jdbcUrl, String user, String password, int poolSize, boolean forceToDisk,
+      int h2RetentionMs) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
@@ -86,7 +94,17 @@ public final class JdbcStores {
       throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
           "cannot migrate the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
-    return new JdbcCertificateStore(ds, ds, forceToDisk && jdbcUrl.startsWith("jdbc:h2:"));
+    if (!jdbcUrl.startsWith("jdbc:h2:")) {
+      return new JdbcCertificateStore(ds, ds, false);
+    }
+    try (Connection c = ds.getConnection()) {
+      H2Compaction.prepare(c, forceToDisk, h2RetentionMs);
+    } catch (SQLException e) {
+      ds.close();
+      throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+          "cannot open the certificate store at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+    }
+    return new JdbcCertificateStore(ds, ds, forceToDisk, new H2Compaction(forceToDisk));
   }
 
   private static String redact(String url) {
