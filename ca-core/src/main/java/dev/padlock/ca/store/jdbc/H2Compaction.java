@@ -3,6 +3,9 @@ package dev.padlock.ca.store.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -13,7 +16,7 @@ import org.h2.mvstore.db.Store;
  * Keeps the H2 database file from filling with dead space while the CA runs.
  *
  * <p>H2 copies on write: every commit writes a new chunk holding the pages it changed, and a chunk's
- * space is freed only when none of its pages is live any more. An issuance changes a page of the
+ * space is used again only when none of its pages is live any more. An issuance changes a page of the
  * certificates table that is keyed by a random serial, so almost every chunk keeps one live page for a
  * long time and 95% dead space around it. H2 rewrites such chunks from its background writer, which
  * padlock does not run ({@code WRITE_DELAY=0}: every commit is written at once); and closing the database
@@ -21,13 +24,15 @@ import org.h2.mvstore.db.Store;
  * each) where 10 MB holds them.
  *
  * <p>So every {@link #EVERY} commits the store asks H2 to rewrite the live pages of its sparsest chunks
- * (at most {@link #WRITE_LIMIT} bytes) into a new one, and forces that to the disk like any commit. And a
- * store that forces every commit to the disk sets H2's retention time to {@link #FORCED_RETENTION_MS}:
- * how long a dead chunk is kept before its space is used again. H2's default, 45 s, assumes the operating
- * system may take that long to write a commit out; here every commit is on the disk within milliseconds
- * of being written (the slowest fsync seen on the bench machine, p99 with both cores saturated, took
- * 17 ms). A store that leaves the flush to the operating system keeps the default. A shorter retention
- * keeps the file smaller under load (1 s: 25 MB instead of 70 MB in the first case below) for less margin.
+ * (at most {@link #WRITE_LIMIT} bytes; H2's own background writer does the same): H2 marks them changed,
+ * and the {@code CHECKPOINT SYNC} that follows in a store that forces its commits writes them to a new
+ * chunk and to the disk (in a store that does not, the next commit writes them). A store that forces its
+ * commits also sets H2's retention time, the age a chunk must reach before its space can be used again
+ * once it is dead, to {@link #FORCED_RETENTION_MS} instead of H2's 45 s, which assumes the operating system
+ * may take that long to write a commit out; set on this process's database only, never stored in the file.
+ * That keeps the file smaller under load (below); what keeps a dead chunk's space from being used before
+ * the commit that killed it is on the disk is the order of the store's writes: each writer forces its
+ * commit before the next one writes.
  *
  * <p>Measured on the bench machine: issuing 150 certificates a second for 60 s, the file stayed at 38-70 MB
  * (323 MB and growing before), 17 MB once closed; at full speed on one thread, 37,000 issuances in 40 s
@@ -37,6 +42,8 @@ import org.h2.mvstore.db.Store;
  * AUTO_SERVER connection it is left to that process.
  */
 final class H2Compaction {
+  private static final System.Logger LOG = System.getLogger(H2Compaction.class.getName());
+
   /** Commits between two compactions. */
   static final int EVERY = 64;
   /** Chunks are rewritten while the live share of all chunks is below this (percent). */
@@ -45,48 +52,61 @@ final class H2Compaction {
   static final int WRITE_LIMIT = 4 << 20;
   /** H2's retention time for a store whose commits are all forced to the disk. */
   static final int FORCED_RETENTION_MS = 5_000;
-  /** H2's default retention time, for a store that leaves the flush to the operating system. */
-  static final int DEFAULT_RETENTION_MS = 45_000;
 
   private final boolean forceToDisk;
-  private int commits;
-  private long compactions;
-  private long failures;
+  private final int retentionMs;
+  private final AtomicInteger commits = new AtomicInteger();
+  private final ReentrantLock compacting = new ReentrantLock();
+  private final AtomicLong compactions = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
 
-  H2Compaction(boolean forceToDisk) {
+  /**
+   * @param retentionMs H2's retention time to set on this process's database, or a negative number to
+   *     leave H2's own
+   */
+  H2Compaction(boolean forceToDisk, int retentionMs) {
     this.forceToDisk = forceToDisk;
+    this.retentionMs = retentionMs;
   }
 
-  /** The retention time for a store that does or does not force its commits to the disk. */
+  /** The retention time for a store that does or does not force its commits (negative: H2's own). */
   static int retentionMs(boolean forceToDisk) {
-    return forceToDisk ? FORCED_RETENTION_MS : DEFAULT_RETENTION_MS;
+    return forceToDisk ? FORCED_RETENTION_MS : -1;
   }
 
-  /** Sets H2's retention time (a setting kept in the database), and forces what opening wrote to the disk. */
-  static void prepare(Connection c, boolean forceToDisk, int retentionMs) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("SET RETENTION_TIME " + retentionMs);
-      if (forceToDisk) {
-        s.execute("CHECKPOINT SYNC"); // migrations and settings: on the disk before any space is used again
+  /** Just opened and migrated: forces what opening wrote to the disk, and sets the retention time. */
+  void opened(Connection c) throws SQLException {
+    if (forceToDisk) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
       }
+    }
+    MVStore store = mvStore(c);
+    if (store != null && retentionMs >= 0) {
+      store.setRetentionTime(retentionMs);
     }
   }
 
   /**
    * Counts a commit (already forced, if the store forces); every {@link #EVERY}th rewrites the sparsest
-   * chunks, and with a store that forces its commits, forces the rewrite to the disk before returning. The
-   * commit stands whatever happens here: a compaction that fails is left for the next one (a disk that
-   * fails is reported by the next commit's force).
+   * chunks, unless another thread is at it, and with a store that forces its commits, forces the rewrite to
+   * the disk before returning. The commit stands whatever happens here: a compaction that fails is logged
+   * and left for the next one.
    */
-  synchronized void committed(Connection c) {
-    if (++commits < EVERY) {
+  void committed(Connection c) {
+    if (commits.incrementAndGet() % EVERY != 0 || !compacting.tryLock()) {
       return;
     }
-    commits = 0;
     try {
       MVStore store = mvStore(c);
-      if (store != null && store.compact(TARGET_FILL, WRITE_LIMIT)) {
-        compactions++;
+      if (store == null) {
+        return;
+      }
+      if (retentionMs >= 0) {
+        store.setRetentionTime(retentionMs); // again: H2 opens the database anew if every connection closed
+      }
+      if (store.compact(TARGET_FILL, WRITE_LIMIT)) {
+        compactions.incrementAndGet();
         if (forceToDisk) {
           try (Statement s = c.createStatement()) {
             s.execute("CHECKPOINT SYNC");
@@ -94,22 +114,47 @@ final class H2Compaction {
         }
       }
     } catch (SQLException | RuntimeException e) {
-      failures++;
+      failures.incrementAndGet();
+      if (interrupted(e)) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.log(System.Logger.Level.ERROR, "compacting the H2 database failed"
+          + (stopped(c) ? "; H2 closed the database, the store fails until padlock restarts" : ""), e);
+    } finally {
+      compacting.unlock();
     }
   }
 
-  /** Compactions that failed, since the store opened. */
-  synchronized long failures() {
-    return failures;
+  /** Compactions that rewrote something, since the store opened. */
+  long compactions() {
+    return compactions.get();
   }
 
-  /** Compactions that rewrote something, since the store opened. */
-  synchronized long compactions() {
-    return compactions;
+  /** Compactions that failed, since the store opened. */
+  long failures() {
+    return failures.get();
+  }
+
+  private static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean stopped(Connection c) {
+    try {
+      MVStore store = mvStore(c);
+      return store == null || store.getPanicException() != null || store.isClosed();
+    } catch (SQLException | RuntimeException e) {
+      return true;
+    }
   }
 
   /** The store under an embedded connection; null for a connection to another process's database. */
-  private static MVStore mvStore(Connection c) throws SQLException {
+  static MVStore mvStore(Connection c) throws SQLException {
     if (!c.isWrapperFor(JdbcConnection.class)) {
       return null;
     }

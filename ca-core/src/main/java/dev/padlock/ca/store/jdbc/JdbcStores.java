@@ -56,7 +56,7 @@ public final class JdbcStores {
     return open(jdbcUrl, user, password, poolSize, forceToDisk, H2Compaction.retentionMs(forceToDisk));
   }
 
-  /** As above, with H2's retention time given (tests). */
+  /** As above, with H2's retention time given (tests; negative: H2's own). */
   static CertificateStore open(String jdbcUrl, String user, String password, int poolSize, boolean forceToDisk,
       int h2RetentionMs) {
     HikariConfig config = new HikariConfig();
@@ -97,14 +97,15 @@ public final class JdbcStores {
     if (!jdbcUrl.startsWith("jdbc:h2:")) {
       return new JdbcCertificateStore(ds, ds, false);
     }
+    H2Compaction compaction = new H2Compaction(forceToDisk, h2RetentionMs);
     try (Connection c = ds.getConnection()) {
-      H2Compaction.prepare(c, forceToDisk, h2RetentionMs);
-    } catch (SQLException e) {
+      compaction.opened(c);
+    } catch (SQLException | RuntimeException e) {
       ds.close();
       throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
-          "cannot open the certificate store at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+          "cannot open the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
-    return new JdbcCertificateStore(ds, ds, forceToDisk, new H2Compaction(forceToDisk));
+    return new JdbcCertificateStore(ds, ds, forceToDisk, compaction);
   }
 
   private static String redact(String url) {

@@ -10,6 +10,8 @@ import dev.padlock.ca.store.CertificateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,18 @@ class StoreCompactionTest {
       for (CertificateRecord r : issued) { // every page that was moved is still found where it went
         assertThat(store.find(r.serial())).map(CertificateRecord::der).contains(r.der());
       }
+    }
+  }
+
+  @Test
+  void aStoreThatForcesItsCommitsUsesDeadSpaceAfterFiveSecondsWithoutWritingThatToTheFile() throws Exception {
+    try (CertificateStore store = JdbcStores.openH2(tmp, 2, true);
+         Connection c = DriverManager.getConnection(JdbcStores.h2Url(tmp), "padlock", "")) {
+      assertThat(H2Compaction.mvStore(c).getRetentionTime()).isEqualTo(H2Compaction.FORCED_RETENTION_MS);
+    }
+    try (CertificateStore store = JdbcStores.openH2(tmp, 2, false);
+         Connection c = DriverManager.getConnection(JdbcStores.h2Url(tmp), "padlock", "")) {
+      assertThat(H2Compaction.mvStore(c).getRetentionTime()).isEqualTo(45_000); // H2's own, not the 5 s
     }
   }
 
