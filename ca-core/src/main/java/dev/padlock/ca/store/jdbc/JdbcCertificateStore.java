@@ -571,8 +571,17 @@ public final class JdbcCertificateStore implements CertificateStore {
         + "force the change to the disk (" + e.getMessage() + "): check the disk holding the CA directory", e);
   }
 
-  private static void rollback(Connection c) throws SQLException {
+  /**
+   * Rolls back. H2 writes a chunk for a rollback too ({@code WRITE_DELAY=0}); a store that forces its commits
+   * forces that one as well, so the next commit cannot reuse space it freed before it is on the disk.
+   */
+  private void rollback(Connection c) throws SQLException {
     c.rollback();
+    if (forceToDisk) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
+    }
   }
 
   static boolean isUniqueViolation(SQLException e) {

@@ -1,6 +1,7 @@
 package dev.padlock.ca.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.padlock.ca.Fingerprints;
 import dev.padlock.ca.SerialNumber;
@@ -92,6 +93,20 @@ class StoreDurabilityTest {
       int beforeCrl = ForceCounting.forces.get();
       assertThat(store.saveCrl(new StoredCrl(BigInteger.ONE, NOW, NOW.plusSeconds(86_400), new byte[4096]))).isTrue();
       assertThat(ForceCounting.forces.get()).isGreaterThan(beforeCrl);
+    }
+  }
+
+  @Test
+  void diskForcesARollbackToo() {
+    // H2 writes a chunk when a transaction rolls back; left unforced, the next commit could reuse space that
+    // chunk freed before the chunk itself reached the disk.
+    try (CertificateStore store = open("rollback", true)) {
+      CertificateRecord r = record();
+      store.recordIssued(r, event("issue", r));
+      int before = ForceCounting.forces.get();
+      assertThatThrownBy(() -> store.recordIssued(r, event("issue", r)))
+          .isInstanceOf(CertificateStore.DuplicateSerialException.class); // rolled back, nothing committed
+      assertThat(ForceCounting.forces.get()).isGreaterThan(before);
     }
   }
 
