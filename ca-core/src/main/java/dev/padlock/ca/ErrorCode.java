@@ -35,6 +35,7 @@ public enum ErrorCode {
   UNKNOWN_SERIAL("unknown-serial", 404, Kind.REFUSED),
   ALREADY_REVOKED("already-revoked", 409, Kind.REFUSED),
   ISSUER_EXPIRED("issuer-expired", 409, Kind.REFUSED),
+  STORE_IN_USE("store-in-use", 409, Kind.REFUSED),
   UNAUTHORIZED("unauthorized", 401, Kind.REFUSED),
   FORBIDDEN("forbidden", 403, Kind.REFUSED),
 

@@ -35,6 +35,7 @@ import picocli.CommandLine.ParseResult;
         CrlCommand.class,
         ExportChainCommand.class,
         AuditCommand.class,
+        CompactCommand.class,
         ServeCommand.class,
         TokenCommand.class,
         EnrollCommand.class,

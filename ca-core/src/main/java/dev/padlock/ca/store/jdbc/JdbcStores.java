@@ -5,13 +5,19 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.padlock.ca.ErrorCode;
 import dev.padlock.ca.PadlockException;
 import dev.padlock.ca.store.CertificateStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 
 /**
  * Opens the store: an H2 file database inside the CA directory (the default), or any JDBC URL
@@ -106,6 +112,48 @@ public final class JdbcStores {
           "cannot open the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
     return new JdbcCertificateStore(ds, ds, forceToDisk, compaction);
+  }
+
+  /** What {@link #compactH2} did: the size of the database file before and after, in bytes. */
+  public record Compacted(long bytesBefore, long bytesAfter) {}
+
+  /**
+   * Rewrites the CA's H2 file with its live data only (H2's {@code SHUTDOWN COMPACT}) and gives the rest back
+   * to the file system. The store keeps a file from growing while it runs, but a file only shrinks when H2
+   * moves its chunks, which closing the database does for 200 ms: a file that grew (before the store
+   * compacted itself, 1.3 GB for 44,735 certificates, 35 MB compacted) stays as large until this runs.
+   * Refused while another process ({@code padlock serve}) or another connection has the database open:
+   * compacting closes it.
+   */
+  public static Compacted compactH2(Path caDir) {
+    Path file = caDir.toAbsolutePath().resolve("db").resolve("padlock.mv.db");
+    if (!Files.isRegularFile(file)) {
+      throw new PadlockException(ErrorCode.CA_NOT_FOUND, "no CA database at " + file
+          + ": give the CA directory with --dir (or PADLOCK_HOME)");
+    }
+    long before = size(file);
+    try (Connection c = DriverManager.getConnection(h2Url(caDir), "padlock", "")) {
+      if (!(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local)
+          || local.getDatabase().getSessionCount() > 1) {
+        throw new PadlockException(ErrorCode.STORE_IN_USE, "the CA's database is open in another process "
+            + "(padlock serve?): stop it, then compact; compacting closes the database");
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("SHUTDOWN COMPACT");
+      }
+    } catch (SQLException e) {
+      throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+          "cannot compact the certificate store at " + file + ": " + rootMessage(e), e);
+    }
+    return new Compacted(before, size(file));
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static String redact(String url) {
