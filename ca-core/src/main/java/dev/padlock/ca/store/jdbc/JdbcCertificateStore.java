@@ -356,17 +356,29 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public boolean saveCrl(StoredCrl crl) {
-    boolean saved = saveCrlUnforced(crl);
-    if (saved && forceToDisk) {
-      // On the publisher's thread: the CRL (43 MiB at 1M entries) is on the disk before it is served, and
-      // the next revocation's fsync does not inherit the flush of it.
-      try (Connection c = dataSource.getConnection()) {
-        force(c);
-      } catch (SQLException e) {
-        throw notForced(e);
+    // Taking turns with the other writers (in a store that forces its commits): H2 may reuse the space a
+    // commit frees as soon as it is committed, so no write may come between another writer's commit and its
+    // force, nor between the CRL's and its own.
+    if (forceToDisk) {
+      audit.lock();
+    }
+    try {
+      boolean saved = saveCrlUnforced(crl);
+      if (saved && forceToDisk) {
+        // On the publisher's thread: the CRL (43 MiB at 1M entries) is on the disk before it is served, and
+        // the next revocation's fsync does not inherit the flush of it.
+        try (Connection c = dataSource.getConnection()) {
+          force(c);
+        } catch (SQLException e) {
+          throw notForced(e);
+        }
+      }
+      return saved;
+    } finally {
+      if (forceToDisk) {
+        audit.unlock();
       }
     }
-    return saved;
   }
 
   private boolean saveCrlUnforced(StoredCrl crl) {
