@@ -77,9 +77,7 @@ final class H2Compaction {
   /** Just opened and migrated: forces what opening wrote to the disk, and sets the retention time. */
   void opened(Connection c) throws SQLException {
     if (forceToDisk) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CHECKPOINT SYNC");
-      }
+      sync(c);
     }
     MVStore store = mvStore(c);
     if (store != null && retentionMs >= 0) {
@@ -108,9 +106,7 @@ final class H2Compaction {
       if (store.compact(TARGET_FILL, WRITE_LIMIT)) {
         compactions.incrementAndGet();
         if (forceToDisk) {
-          try (Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT SYNC");
-          }
+          sync(c);
         }
       }
     } catch (SQLException | RuntimeException e) {
@@ -122,6 +118,13 @@ final class H2Compaction {
           + (stopped(c) ? "; H2 closed the database, the store fails until padlock restarts" : ""), e);
     } finally {
       compacting.unlock();
+    }
+  }
+
+  /** Writes what H2 holds to the file and forces the file to the disk ({@code CHECKPOINT SYNC}: one fsync). */
+  static void sync(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT SYNC");
     }
   }
 

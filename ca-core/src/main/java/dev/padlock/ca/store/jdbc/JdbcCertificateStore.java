@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,12 +53,6 @@ public final class JdbcCertificateStore implements CertificateStore {
    * @param forceToDisk after each transaction that issues, revokes, or writes an audit entry, force the
    *     database to the disk (H2's {@code CHECKPOINT SYNC}: one fsync, shared by a group commit's batch)
    *     before returning; false leaves the flush to H2, so a power failure may lose the last commits
-   */
-  JdbcCertificateStore(DataSource dataSource, AutoCloseable onClose, boolean forceToDisk) {
-    this(dataSource, onClose, forceToDisk, null);
-  }
-
-  /**
    * @param compaction for an H2 database: counts the commits that issue, revoke or audit, and compacts the
    *     file every so many of them (null for other databases)
    */
@@ -569,9 +562,7 @@ public final class JdbcCertificateStore implements CertificateStore {
   /** Forces what is committed to the disk, if this store was opened to; then counts the commit for compaction. */
   private void force(Connection c) throws SQLException {
     if (forceToDisk) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CHECKPOINT SYNC");
-      }
+      H2Compaction.sync(c);
     }
     if (compaction != null) {
       compaction.committed(c);
@@ -590,9 +581,7 @@ public final class JdbcCertificateStore implements CertificateStore {
   private void rollback(Connection c) throws SQLException {
     c.rollback();
     if (forceToDisk) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CHECKPOINT SYNC");
-      }
+      H2Compaction.sync(c);
     }
   }
 

@@ -101,7 +101,7 @@ public final class JdbcStores {
           "cannot migrate the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
     if (!jdbcUrl.startsWith("jdbc:h2:")) {
-      return new JdbcCertificateStore(ds, ds, false);
+      return new JdbcCertificateStore(ds, ds, false, null);
     }
     H2Compaction compaction = new H2Compaction(forceToDisk, h2RetentionMs);
     try (Connection c = ds.getConnection()) {
