@@ -46,6 +46,7 @@ public final class Harness {
   public static final class Workload {
     private final String name;
     private final List<Op> ops = new ArrayList<>();
+    private List<Double> cpuBusy;
 
     public Workload(String name, int threads, IntFunction<Op> perThread) {
       this.name = name;
@@ -58,9 +59,28 @@ public final class Harness {
       return name;
     }
 
+    /** From now on, records how busy the machine's cores are during each of this workload's windows. */
+    public Workload meterCpu() {
+      cpuBusy = new ArrayList<>();
+      return this;
+    }
+
+    /**
+     * The machine's busy share in each window since {@link #meterCpu()}, warm-ups included (the last ones
+     * are the timed rounds); empty if it was not asked for or {@code /proc/stat} cannot be read.
+     */
+    public List<Double> cpuBusy() {
+      return cpuBusy == null ? List.of() : List.copyOf(cpuBusy);
+    }
+
     /** Runs every thread's op back to back for {@code window}; returns operations per second. */
     public double window(Duration window) {
-      return Harness.window(ops, window);
+      MachineCpu.Reading before = cpuBusy == null ? null : MachineCpu.read();
+      double rate = Harness.window(ops, window);
+      if (cpuBusy != null) {
+        MachineCpu.busy(before, MachineCpu.read()).ifPresent(cpuBusy::add);
+      }
+      return rate;
     }
   }
 

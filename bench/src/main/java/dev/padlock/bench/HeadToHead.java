@@ -62,8 +62,9 @@ final class HeadToHead {
     report.section("limit vs padlock" + (cfssl.isPresent() ? " vs cfssl" : "") + ", interleaved round by round, "
         + on);
     Provider bc = BouncyCastle.provider();
+    Harness.Workload issuing = IssueBench.workload(ca, csrs, threads).meterCpu();
     List<Harness.Workload> w = new ArrayList<>(List.of(LimitBench.sign(bc, threads), LimitBench.verify(bc, threads),
-        IssueBench.workload(ca, csrs, threads)));
+        issuing));
     cfssl.ifPresent(c -> w.add(c.workload(threads)));
     double[][] rates = Harness.interleave(plan.window(), plan.warmups(), plan.runs(), w.toArray(Harness.Workload[]::new));
     LimitBench.Rounds rounds = LimitBench.Rounds.of(rates, cfssl.isPresent());
@@ -76,6 +77,14 @@ final class HeadToHead {
     Stats issue = report.measured("issue_per_s" + t, Stats.of(rates[2]), "ops/s",
         "CertificateAuthority.issue from CSRs, persisted in H2 with audit");
     report.ratio("issue_vs_limit" + t, Stats.of(vsLimit), Report.Target.atLeast(0.90), "issue / limit, per round");
+    List<Double> busy = issuing.cpuBusy();
+    if (busy.size() >= plan.runs()) {
+      report.measured("issue_cpu_busy" + t, Stats.of(busy.subList(busy.size() - plan.runs(), busy.size()).stream()
+          .mapToDouble(Double::doubleValue).toArray()), "x", "share of the " + Runtime.getRuntime().availableProcessors()
+          + " cores busy during padlock's windows (/proc/stat, whole machine; waiting for I/O counts as idle)");
+    } else {
+      report.skipped("issue_cpu_busy" + t, "cannot read /proc/stat");
+    }
     if (cfssl.isPresent()) {
       report.measured("cfssl_per_s" + t, Stats.of(rates[3]), "ops/s",
           "cfssl serve, HTTP/1.1 keep-alive, " + threads + " client" + (threads == 1 ? "" : "s") + ", no store");

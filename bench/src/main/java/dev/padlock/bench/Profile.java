@@ -8,10 +8,12 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * One scenario alone, for a profiler (bench/run --profile starts this under JFR, then {@link JfrTop}):
- * {@code issue} (1 thread), {@code issue-2t}, {@code issue-8t} (a fleet: more callers than cores), or
+ * {@code issue} (1 thread), {@code issue-2t}, {@code issue-8t} (a fleet: more callers than cores; {@code
+ * issue-Nt}: N callers), or
  * {@code revoke} (revocations with 100k already revoked);
  * {@code est}, {@code est-2t} and {@code ocsp} against {@code padlock serve} ({@link NetProfile}); {@code
  * tunnel}, {@code tunnel-direct}, {@code tunnel-direct-buffered} and {@code tunnel-jdk}, one path of the
@@ -29,25 +31,31 @@ public final class Profile {
     Plan plan = Plan.quick();
     switch (scenario) {
       case "issue" -> issue(plan, work, 1, length);
-      case "issue-2t" -> issue(plan, work, 2, length);
-      case "issue-8t" -> issue(plan, work, HeadToHead.FLEET, length);
       case "revoke" -> revoke(work, 100_000, 8);
       case "est", "est-2t", "ocsp", "ocsp-close" -> NetProfile.run(scenario, work, length);
       case "tunnel", "tunnel-direct", "tunnel-direct-buffered", "tunnel-jdk" -> TunnelProfile.run(scenario, work, length);
-      default -> throw new IllegalArgumentException(
-          "scenario: issue, issue-2t, issue-8t, revoke, est, est-2t, ocsp, ocsp-close, tunnel, tunnel-direct, "
-              + "tunnel-direct-buffered or tunnel-jdk");
+      default -> {
+        if (!scenario.matches("issue-[1-9][0-9]{0,2}t")) {
+          throw new IllegalArgumentException(
+              "scenario: issue, issue-2t, issue-8t (or issue-Nt, N callers), revoke, est, est-2t, ocsp, ocsp-close, "
+                  + "tunnel, tunnel-direct, tunnel-direct-buffered or tunnel-jdk");
+        }
+        issue(plan, work, Integer.parseInt(scenario.substring(6, scenario.length() - 1)), length);
+      }
     }
   }
 
   private static void issue(Plan plan, Path work, int threads, Duration length) throws Exception {
     Csrs csrs = Csrs.generate(plan.csrPool());
     try (CertificateAuthority ca = IssueBench.open(plan, new Report(), work)) {
-      Harness.Workload w = IssueBench.workload(ca, csrs, threads);
+      Harness.Workload w = IssueBench.workload(ca, csrs, threads).meterCpu();
       w.window(Duration.ofSeconds(20)); // warm-up: the JIT takes 10-15 s over issuance
       Bench.log("profiling issue on %d thread(s) for %s", threads, length);
       for (long s = 0; s < length.getSeconds(); s += 5) {
-        Bench.log("%.0f issued/s", w.window(Duration.ofSeconds(5)));
+        double rate = w.window(Duration.ofSeconds(5));
+        List<Double> busy = w.cpuBusy();
+        Bench.log("%.0f issued/s, cores %s busy", rate,
+            busy.isEmpty() ? "?" : String.format("%.0f%%", 100 * busy.get(busy.size() - 1)));
       }
     }
   }
