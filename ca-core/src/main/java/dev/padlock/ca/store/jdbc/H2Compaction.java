@@ -30,9 +30,15 @@ import org.h2.mvstore.db.Store;
  * commits also sets H2's retention time, the age a chunk must reach before its space can be used again
  * once it is dead, to {@link #FORCED_RETENTION_MS} instead of H2's 45 s, which assumes the operating system
  * may take that long to write a commit out; set on this process's database only, never stored in the file.
- * That keeps the file smaller under load (below); what keeps a dead chunk's space from being used before
- * the commit that killed it is on the disk is the order of the store's writes: each writer forces its
- * commit before the next one writes.
+ * That keeps the file smaller under load (below). The retention time does not keep a dead chunk's space
+ * from being used before the commit that killed it is on the disk (H2 counts a chunk's age from when it
+ * was written, not from when it died); two things do. This process's writers take turns, each forcing its
+ * commit before the next one writes. And each {@link #force} pins H2's current version
+ * ({@code MVStore.registerVersionUsage}) before it forces, and lets the previous force's pin go after:
+ * H2 reuses a dead chunk's space only once no pinned version is older than the change that killed it, so
+ * space freed by any commit that is not yet forced stays untouched, whoever wrote it. That covers what the
+ * turns cannot: another process writing through AUTO_SERVER (the CLI while {@code padlock serve} runs,
+ * which commits and forces in two round trips), and any write that does not force.
  *
  * <p>Measured on the bench machine: issuing 150 certificates a second for 60 s, the file stayed at 38-70 MB
  * (323 MB and growing before), 17 MB once closed; at full speed on one thread, 37,000 issuances in 40 s
@@ -59,6 +65,9 @@ final class H2Compaction {
   private final ReentrantLock compacting = new ReentrantLock();
   private final AtomicLong compactions = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  /** The version pinned when the last completed force began, and its store (guarded by this). */
+  private MVStore.TxCounter forcedPin;
+  private MVStore pinnedStore;
 
   /**
    * @param retentionMs H2's retention time to set on this process's database, or a negative number to
@@ -77,7 +86,7 @@ final class H2Compaction {
   /** Just opened and migrated: forces what opening wrote to the disk, and sets the retention time. */
   void opened(Connection c) throws SQLException {
     if (forceToDisk) {
-      sync(c);
+      force(c);
     }
     MVStore store = mvStore(c);
     if (store != null && retentionMs >= 0) {
@@ -106,7 +115,7 @@ final class H2Compaction {
       if (store.compact(TARGET_FILL, WRITE_LIMIT)) {
         compactions.incrementAndGet();
         if (forceToDisk) {
-          sync(c);
+          force(c);
         }
       }
     } catch (SQLException | RuntimeException e) {
@@ -119,6 +128,57 @@ final class H2Compaction {
     } finally {
       compacting.unlock();
     }
+  }
+
+  /**
+   * Writes what H2 holds to the file and forces the file to the disk, then lets H2 reuse the space freed by
+   * what is now on the disk, and no more. First pins H2's current version; {@code CHECKPOINT SYNC} then
+   * stores every change made so far (waiting for a store another thread has in progress) and runs one
+   * fsync, so every change older than the pin is on the disk; only then is the previous force's pin let
+   * go. Through another process's database (no store here to pin) it forces only.
+   */
+  void force(Connection c) throws SQLException {
+    MVStore store = mvStore(c);
+    MVStore.TxCounter pin = store == null ? null : store.registerVersionUsage();
+    try {
+      sync(c);
+    } catch (SQLException | RuntimeException e) {
+      if (pin != null) {
+        release(store, pin);
+      }
+      throw e;
+    }
+    if (pin != null) {
+      advance(store, pin);
+    }
+  }
+
+  /** Keeps {@code pin} as the forced one and lets the previous go; a pin older than the kept one just goes. */
+  private synchronized void advance(MVStore store, MVStore.TxCounter pin) {
+    if (forcedPin != null && pinnedStore == store && forcedPin.version > pin.version) {
+      release(store, pin); // a force that began later has finished already
+      return;
+    }
+    MVStore.TxCounter previous = forcedPin;
+    MVStore previousStore = pinnedStore;
+    forcedPin = pin;
+    pinnedStore = store;
+    if (previous != null) {
+      release(previousStore, previous);
+    }
+  }
+
+  private static void release(MVStore store, MVStore.TxCounter pin) {
+    try {
+      store.deregisterVersionUsage(pin);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "releasing a pinned H2 version failed (the database closed?)", e);
+    }
+  }
+
+  /** The version pinned by the last completed force in this process, or -1 (tests). */
+  synchronized long forcedVersion() {
+    return forcedPin == null ? -1 : forcedPin.version;
   }
 
   /** Writes what H2 holds to the file and forces the file to the disk ({@code CHECKPOINT SYNC}: one fsync). */

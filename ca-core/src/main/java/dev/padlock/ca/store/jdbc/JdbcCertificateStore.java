@@ -562,10 +562,19 @@ public final class JdbcCertificateStore implements CertificateStore {
   /** Forces what is committed to the disk, if this store was opened to; then counts the commit for compaction. */
   private void force(Connection c) throws SQLException {
     if (forceToDisk) {
-      H2Compaction.sync(c);
+      forceOnly(c);
     }
     if (compaction != null) {
       compaction.committed(c);
+    }
+  }
+
+  /** One fsync of what is committed; on H2 it also moves the pin that holds back reuse of unforced space. */
+  private void forceOnly(Connection c) throws SQLException {
+    if (compaction != null) {
+      compaction.force(c);
+    } else {
+      H2Compaction.sync(c);
     }
   }
 
@@ -581,7 +590,7 @@ public final class JdbcCertificateStore implements CertificateStore {
   private void rollback(Connection c) throws SQLException {
     c.rollback();
     if (forceToDisk) {
-      H2Compaction.sync(c);
+      forceOnly(c);
     }
   }
 
