@@ -611,6 +611,19 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public void close() {
+    if (compaction != null && forceToDisk) {
+      // H2 compacts the file as it closes, and asserts that no version is pinned any more: force what is
+      // committed, and let the pin go, first.
+      audit.lock();
+      try (Connection c = dataSource.getConnection()) {
+        compaction.closing(c);
+      } catch (SQLException | RuntimeException e) {
+        System.getLogger(JdbcCertificateStore.class.getName()).log(System.Logger.Level.WARNING,
+            "could not force the H2 store before closing it; H2 forces it as it closes", e);
+      } finally {
+        audit.unlock();
+      }
+    }
     try {
       onClose.close();
     } catch (Exception e) {
