@@ -88,7 +88,10 @@ public final class MutualTls {
      * HMAC, SHA-2 and certificate parsing. On Java 17 (SunEC's P-256 is 7-13x slower than Bouncy
      * Castle's) padlock completes 1.3-2.1x as many full mutual-TLS handshakes per second as on {@link
      * #JDK}, and moves bulk data at 0.86-0.98x SunJSSE's rate (bench/README.md). What differs from
-     * {@link #JDK}: {@code shutdownOutput()} (a TLS 1.3 half-close) is not supported; a private key
+     * {@link #JDK}: {@code shutdownOutput()} (a TLS 1.3 half-close) is not supported, and a peer's
+     * close_notify is answered with one and a close, from the reading thread and (in bctls 1.84) without the
+     * lock application-data writes take, so a record being written at that moment may reach the peer out of
+     * order and be refused by it (an AEAD error instead of a clean end of the stream); a private key
      * must be readable (a key held in a token needs {@link #JDK}, and is given it automatically); a
      * client socket made from an {@code InetAddress} has no host name to verify unless {@code
      * serverName} is set; Bouncy Castle's JSSE logs each connection at INFO on the {@code
