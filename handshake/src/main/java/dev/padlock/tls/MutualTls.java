@@ -91,7 +91,9 @@ public final class MutualTls {
      * {@link #JDK}: {@code shutdownOutput()} (a TLS 1.3 half-close) is not supported, and a peer's
      * close_notify is answered with one and a close, from the reading thread and (in bctls 1.84) without the
      * lock application-data writes take, so a record being written at that moment may reach the peer out of
-     * order and be refused by it (an AEAD error instead of a clean end of the stream); a private key
+     * order and be refused by it (an AEAD error instead of a clean end of the stream; {@code padlock tunnel}
+     * makes its reads and writes take turns on a lock, which an application reading and writing one socket
+     * from two threads can do too); a private key
      * must be readable (a key held in a token needs {@link #JDK}, and is given it automatically); a
      * client socket made from an {@code InetAddress} has no host name to verify unless {@code
      * serverName} is set; Bouncy Castle's JSSE logs each connection at INFO on the {@code

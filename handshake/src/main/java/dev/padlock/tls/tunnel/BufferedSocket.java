@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The TCP socket under the tunnel's TLS side. A TLS implementation layered over it ({@code
@@ -212,9 +213,35 @@ final class BufferedSocket extends Socket {
     private int pos;
     private int limit;
     private boolean noWait;
+    private ReentrantLock processing;
 
     Input(InputStream socket) {
       this.socket = socket;
+    }
+
+    /**
+     * From now on, bytes are handed on only with {@code lock} held by the reading thread: a read takes it,
+     * lets it go while it waits for the network and takes it again after (it is never held while waiting), and
+     * the caller lets it go with {@link #release()} when it is done with what it read. A
+     * TLS implementation that writes from its reading thread (an answer to a close_notify or a KeyUpdate) then
+     * writes only with that lock held, and a writer that takes it around its own TLS writes takes turns.
+     */
+    void lockWhileProcessing(ReentrantLock lock) {
+      this.processing = lock;
+    }
+
+    /** Takes the {@link #lockWhileProcessing processing} lock, if there is one, unless this thread holds it. */
+    private void hold() {
+      if (processing != null && !processing.isHeldByCurrentThread()) {
+        processing.lock();
+      }
+    }
+
+    /** Lets go of the {@link #lockWhileProcessing processing} lock if this thread holds it. */
+    void release() {
+      if (processing != null && processing.isHeldByCurrentThread()) {
+        processing.unlock();
+      }
     }
 
     /**
@@ -238,6 +265,7 @@ final class BufferedSocket extends Socket {
 
     @Override
     public int read() throws IOException {
+      hold();
       if (pos == limit && fill() < 0) {
         return -1;
       }
@@ -249,6 +277,7 @@ final class BufferedSocket extends Socket {
       if (len == 0) {
         return 0;
       }
+      hold();
       if (pos == limit && fill() < 0) {
         return -1;
       }
@@ -267,7 +296,9 @@ final class BufferedSocket extends Socket {
       } else if (limit == buf.length && buf.length < MAX_READ_BUFFER) {
         buf = new byte[MAX_READ_BUFFER]; // the last read filled it: a bulk sender, more was waiting
       }
+      release(); // about to wait for the network
       int n = socket.read(buf, 0, buf.length);
+      hold();
       pos = 0;
       limit = Math.max(n, 0);
       return n;

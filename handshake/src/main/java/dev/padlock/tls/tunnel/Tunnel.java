@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -253,12 +254,20 @@ public final class Tunnel implements AutoCloseable {
     stats.opened();
     LongAdder fromTls = serverMode ? stats.inCounter() : stats.outCounter();
     LongAdder toTls = serverMode ? stats.outCounter() : stats.inCounter();
+    // Bouncy Castle's JSSE (1.84) writes its answer to a close_notify or a KeyUpdate from the reading thread
+    // without the lock its application-data writes take, so a record being encrypted at that moment could
+    // leave out of order (the peer refuses it: "Tag mismatch"). Its reads and writes take turns on this lock
+    // instead; neither side holds it while waiting for the network (writes go to the cork, in memory).
+    ReentrantLock turns = batchesRecords ? new ReentrantLock() : null;
+    if (turns != null) {
+      raw.lockWhileProcessing(turns);
+    }
     try {
-      var back = workers.submit(() -> copy(plainSide, tlsSide, toTls, corked));
+      var back = workers.submit(() -> copy(plainSide, tlsSide, toTls, corked, turns));
       if (batchesRecords) {
         copyDecrypted(tlsSide, raw, plainSide, fromTls);
       } else {
-        copy(tlsSide, plainSide, fromTls, null);
+        copy(tlsSide, plainSide, fromTls, null, null);
       }
       back.get();
     } catch (Exception e) {
@@ -277,14 +286,30 @@ public final class Tunnel implements AutoCloseable {
    * connection holds the 64 KiB read buffer and no cork buffer; a corked read that finds nothing more
    * waiting lets the cork buffer go too, at the cost of one {@code available()} call).
    */
-  private void copy(Socket from, Socket to, LongAdder counter, BufferedSocket.Output corked) {
+  private void copy(Socket from, Socket to, LongAdder counter, BufferedSocket.Output corked, ReentrantLock turns) {
     byte[] buf = new byte[BUFFER];
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       for (int n; (n = in.read(buf)) >= 0; ) {
-        if (corked == null || n <= MAX_RECORD_DATA) {
+        if (turns != null) {
+          // the records go to the cork (in memory) while the TLS side's reader waits its turn; they leave
+          // after, so the lock is never held while the network is slow
+          corked.cork(true);
+          try {
+            turns.lock();
+            try {
+              out.write(buf, 0, n);
+              out.flush();
+            } finally {
+              turns.unlock();
+            }
+          } finally {
+            corked.cork(false);
+          }
+        } else if (corked == null || n <= MAX_RECORD_DATA) {
           out.write(buf, 0, n); // one record at most: nothing to put together
+          out.flush();
         } else {
           corked.cork(true);
           try {
@@ -292,8 +317,8 @@ public final class Tunnel implements AutoCloseable {
           } finally {
             corked.cork(false);
           }
+          out.flush();
         }
-        out.flush();
         counter.add(n);
         if (corked != null) {
           if (n == buf.length && buf.length < MAX_BATCH) {
@@ -347,6 +372,7 @@ public final class Tunnel implements AutoCloseable {
           failed = e; // e.g. answering the peer's close_notify failed: first pass on what it sent before
         } finally {
           raw.noWait(false);
+          raw.release(); // done with the TLS side until the next read: the writer's turn
         }
         out.write(buf, 0, n);
         counter.add(n);
@@ -366,6 +392,8 @@ public final class Tunnel implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(to);
       closeQuietly(from);
+    } finally {
+      raw.release();
     }
   }
 
