@@ -92,8 +92,7 @@ public final class MutualTls {
      * close_notify is answered with one and a close, from the reading thread and (in bctls 1.84) without the
      * lock application-data writes take, so a record being written at that moment may reach the peer out of
      * order and be refused by it (an AEAD error instead of a clean end of the stream; {@code padlock tunnel}
-     * makes its reads and writes take turns on a lock, which an application reading and writing one socket
-     * from two threads can do too); a private key
+     * avoids it with a socket layer that lets its reads and writes take turns); a private key
      * must be readable (a key held in a token needs {@link #JDK}, and is given it automatically); a
      * client socket made from an {@code InetAddress} has no host name to verify unless {@code
      * serverName} is set; Bouncy Castle's JSSE logs each connection at INFO on the {@code

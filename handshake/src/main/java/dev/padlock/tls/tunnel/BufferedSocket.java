@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -112,6 +113,7 @@ final class BufferedSocket extends Socket {
     private int capacity = CORK_BUFFER;
     private int count;
     private Thread corkedBy;
+    private boolean whole;
 
     Output(OutputStream socket) {
       this.socket = socket;
@@ -125,9 +127,26 @@ final class BufferedSocket extends Socket {
     synchronized void cork(boolean on) throws IOException {
       corkedBy = on ? Thread.currentThread() : null;
       if (!on) {
+        whole = false;
         drain();
         socket.flush();
+        if (buf != null && buf.length > capacity) {
+          buf = null; // grown past the cork's size by corkWhole: not kept
+        }
       }
+    }
+
+    /**
+     * Corks for the calling thread like {@code cork(true)}, but holds everything written until {@code
+     * cork(false)}: when the buffer is full it grows instead of writing out, so the writer never touches the
+     * network while corked (it may hold a lock the reading side needs). The buffer is sized to what is
+     * written, up to the cork's size, so a connection that writes little holds little; it grows past that
+     * only for one write of more records than the cork holds (smaller records, as with max_fragment_length),
+     * and is let go at the uncork then.
+     */
+    synchronized void corkWhole() {
+      corkedBy = Thread.currentThread();
+      whole = true;
     }
 
     /**
@@ -157,6 +176,17 @@ final class BufferedSocket extends Socket {
       if (corkedBy != Thread.currentThread()) {
         drain(); // another thread's records first: they were written before this one
         socket.write(b, off, len);
+        return;
+      }
+      if (whole) {
+        if (buf == null) {
+          buf = new byte[capacity == MAX_CORK_BUFFER ? Math.max(len, capacity) : Math.min(capacity, Math.max(len, 4096))];
+        }
+        if (len > buf.length - count) {
+          buf = Arrays.copyOf(buf, Math.max(count + len, Math.min(2 * buf.length, capacity)));
+        }
+        System.arraycopy(b, off, buf, count, len);
+        count += len;
         return;
       }
       if (buf == null) {
@@ -221,10 +251,10 @@ final class BufferedSocket extends Socket {
 
     /**
      * From now on, bytes are handed on only with {@code lock} held by the reading thread: a read takes it,
-     * lets it go while it waits for the network and takes it again after (it is never held while waiting), and
-     * the caller lets it go with {@link #release()} when it is done with what it read. A
-     * TLS implementation that writes from its reading thread (an answer to a close_notify or a KeyUpdate) then
-     * writes only with that lock held, and a writer that takes it around its own TLS writes takes turns.
+     * lets it go while it waits for the network and takes it again after, and the caller lets it go with
+     * {@link #release()} when it is done with what it read. A TLS implementation that writes from its reading
+     * thread (Bouncy Castle's answer to a close_notify, or a fatal alert) then writes only with that lock held,
+     * and a writer that takes it around its own TLS writes takes turns with it.
      */
     void lockWhileProcessing(ReentrantLock lock) {
       this.processing = lock;
@@ -297,8 +327,12 @@ final class BufferedSocket extends Socket {
         buf = new byte[MAX_READ_BUFFER]; // the last read filled it: a bulk sender, more was waiting
       }
       release(); // about to wait for the network
-      int n = socket.read(buf, 0, buf.length);
-      hold();
+      int n;
+      try {
+        n = socket.read(buf, 0, buf.length);
+      } finally {
+        hold(); // a failed read too: the TLS implementation may answer it with an alert
+      }
       pos = 0;
       limit = Math.max(n, 0);
       return n;

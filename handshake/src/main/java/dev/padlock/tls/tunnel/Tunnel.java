@@ -254,10 +254,11 @@ public final class Tunnel implements AutoCloseable {
     stats.opened();
     LongAdder fromTls = serverMode ? stats.inCounter() : stats.outCounter();
     LongAdder toTls = serverMode ? stats.outCounter() : stats.inCounter();
-    // Bouncy Castle's JSSE (1.84) writes its answer to a close_notify or a KeyUpdate from the reading thread
-    // without the lock its application-data writes take, so a record being encrypted at that moment could
-    // leave out of order (the peer refuses it: "Tag mismatch"). Its reads and writes take turns on this lock
-    // instead; neither side holds it while waiting for the network (writes go to the cork, in memory).
+    // Bouncy Castle's JSSE (1.84) writes its answer to a close_notify (and a fatal alert) from the reading
+    // thread without the lock its application-data writes take, so a record being encrypted at that moment
+    // could leave out of order (the peer refuses it: "Tag mismatch"). Its reads, writes and closes take turns
+    // on this lock instead. Neither side waits for the network while holding it, but for the close: a write
+    // goes to the cork, in memory, and leaves after; a read lets it go while it waits.
     ReentrantLock turns = batchesRecords ? new ReentrantLock() : null;
     if (turns != null) {
       raw.lockWhileProcessing(turns);
@@ -265,7 +266,7 @@ public final class Tunnel implements AutoCloseable {
     try {
       var back = workers.submit(() -> copy(plainSide, tlsSide, toTls, corked, turns));
       if (batchesRecords) {
-        copyDecrypted(tlsSide, raw, plainSide, fromTls);
+        copyDecrypted(tlsSide, raw, plainSide, fromTls, turns);
       } else {
         copy(tlsSide, plainSide, fromTls, null, null);
       }
@@ -293,9 +294,9 @@ public final class Tunnel implements AutoCloseable {
       OutputStream out = to.getOutputStream();
       for (int n; (n = in.read(buf)) >= 0; ) {
         if (turns != null) {
-          // the records go to the cork (in memory) while the TLS side's reader waits its turn; they leave
-          // after, so the lock is never held while the network is slow
-          corked.cork(true);
+          // the records go to the cork (in memory, never out while corked) while the TLS side's reader waits
+          // its turn; they leave after, without the lock
+          corked.corkWhole();
           try {
             turns.lock();
             try {
@@ -334,10 +335,24 @@ public final class Tunnel implements AutoCloseable {
           }
         }
       }
-      endOutput(to);
+      inTurn(turns, () -> endOutput(to));
     } catch (IOException e) {
-      closeQuietly(to);
+      inTurn(turns, () -> closeQuietly(to));
       closeQuietly(from);
+    }
+  }
+
+  /** Runs {@code r} holding {@code turns} (a close of the TLS side writes a close_notify), or as is without. */
+  private static void inTurn(ReentrantLock turns, Runnable r) {
+    if (turns == null) {
+      r.run();
+      return;
+    }
+    turns.lock();
+    try {
+      r.run();
+    } finally {
+      turns.unlock();
     }
   }
 
@@ -348,7 +363,8 @@ public final class Tunnel implements AutoCloseable {
    * Reads in that loop never wait ({@link BufferedSocket.Input#noWait}): data already decrypted is never held
    * back waiting for more (a record that carries no data, such as a TLS 1.3 KeyUpdate, ends the batch).
    */
-  private void copyDecrypted(SSLSocket from, BufferedSocket.Input raw, Socket to, LongAdder counter) {
+  private void copyDecrypted(SSLSocket from, BufferedSocket.Input raw, Socket to, LongAdder counter,
+      ReentrantLock turns) {
     byte[] buf = new byte[BUFFER];
     try {
       InputStream in = from.getInputStream();
@@ -390,8 +406,9 @@ public final class Tunnel implements AutoCloseable {
       }
       endOutput(to);
     } catch (IOException e) {
+      raw.release();
       closeQuietly(to);
-      closeQuietly(from);
+      inTurn(turns, () -> closeQuietly(from));
     } finally {
       raw.release();
     }

@@ -226,6 +226,70 @@ class BufferedSocketTest {
     assertThat(socket.bytes.toByteArray()).isEqualTo(concat(data, data));
   }
 
+  @Test
+  void corkedWholeNothingLeavesUntilUncorkedAndALittleWriteHoldsALittleBuffer() throws IOException {
+    // Records smaller than usual (max_fragment_length 2^9: 534 bytes in TLS 1.3): more of them than the cork
+    // was sized for. Corked whole, none leaves before the uncork (the writer may hold a lock meanwhile).
+    byte[] data = random(200 * 534);
+    out.corkWhole();
+    for (int off = 0; off < data.length; off += 534) {
+      out.write(data, off, 534);
+    }
+    assertThat(socket.writes).isZero();
+    assertThat(out.capacity()).isGreaterThanOrEqualTo(data.length);
+    out.cork(false);
+    assertThat(socket.writes).isEqualTo(1);
+    assertThat(socket.bytes.toByteArray()).isEqualTo(data);
+    assertThat(out.capacity()).isZero(); // grown past the cork's size: let go
+
+    byte[] little = random(300); // a connection that writes little holds little
+    out.corkWhole();
+    out.write(little, 0, little.length);
+    out.cork(false);
+    assertThat(out.capacity()).isLessThanOrEqualTo(4096);
+    assertThat(socket.bytes.toByteArray()).isEqualTo(concat(data, little));
+  }
+
+  @Test
+  void withALockTheInputHandsBytesOnOnlyHoldingItAndNeverWaitsHoldingIt() throws Exception {
+    java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Boolean> lockFreeWhileWaiting = new java.util.concurrent.CompletableFuture<>();
+    InputStream socket = new InputStream() {
+      private int reads;
+
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (reads++ == 1) { // the second read waits for the network: is the lock free meanwhile?
+          waiting.countDown();
+          lockFreeWhileWaiting.complete(!lock.isLocked());
+        }
+        b[off] = 42;
+        return 1;
+      }
+    };
+    BufferedSocket.Input in = new BufferedSocket.Input(socket);
+    in.lockWhileProcessing(lock);
+
+    assertThat(in.read()).isEqualTo(42);
+    assertThat(lock.isHeldByCurrentThread()).isTrue(); // handed on holding it
+    in.noWait(true);
+    assertThatThrownBy(in::read).isInstanceOf(BufferedSocket.WouldBlock.class);
+    assertThat(lock.isHeldByCurrentThread()).isTrue(); // a batch in no-wait mode keeps it
+    in.noWait(false);
+    assertThat(in.read()).isEqualTo(42); // this one waits for the network
+    assertThat(waiting.getCount()).isZero();
+    assertThat(lockFreeWhileWaiting.get()).isTrue();
+    assertThat(lock.getHoldCount()).isEqualTo(1);
+    in.release();
+    assertThat(lock.isLocked()).isFalse();
+  }
+
   private static void corkedRecords(BufferedSocket.Output out, byte[] data) throws IOException {
     out.cork(true);
     recordsWithFlushes(out, data);
