@@ -79,8 +79,10 @@ final class HeadToHead {
     report.ratio("issue_vs_limit" + t, Stats.of(vsLimit), Report.Target.atLeast(0.90), "issue / limit, per round");
     List<Double> busy = issuing.cpuBusy();
     if (busy.size() >= plan.runs()) {
-      report.measured("issue_cpu_busy" + t, Stats.of(busy.subList(busy.size() - plan.runs(), busy.size()).stream()
-          .mapToDouble(Double::doubleValue).toArray()), "x", "share of the " + Runtime.getRuntime().availableProcessors()
+      double[] timed = busy.subList(busy.size() - plan.runs(), busy.size()).stream()
+          .mapToDouble(Double::doubleValue).toArray();
+      report.measured("issue_cpu_busy" + t, Stats.of(timed), "x", "share of the "
+          + Runtime.getRuntime().availableProcessors()
           + " cores busy during padlock's windows (/proc/stat, whole machine; waiting for I/O counts as idle)");
     } else {
       report.skipped("issue_cpu_busy" + t, "cannot read /proc/stat");

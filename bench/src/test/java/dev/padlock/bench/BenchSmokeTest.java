@@ -24,7 +24,8 @@ class BenchSmokeTest {
     Report report = Bench.run(Plan.tiny(), tmp.resolve("work"), new LinkedHashSet<>(Bench.SECTIONS));
 
     for (String key : List.of("limit_sign_per_s", "limit_verify_per_s", "limit_issue_per_s", "issue_per_s",
-        "issue_per_s_2t", "issue_vs_limit", "issue_vs_limit_2t", "issue_cpu_busy", "issue_cpu_busy_2t", "issue_part_pop_verify_us", "issue_part_sign_us",
+        "issue_per_s_2t", "issue_vs_limit", "issue_vs_limit_2t",
+        "issue_cpu_busy", "issue_cpu_busy_2t", "issue_part_pop_verify_us", "issue_part_sign_us",
         "issue_part_store_us", "est_per_s", "est_per_s_2t", "est_vs_limit", "est_vs_limit_2t",
         "loadgen_https_ceiling_per_s", "ocsp_per_s", "ocsp_jersey_per_s", "ocsp_handler_vs_jersey",
         "ocsp_conn_per_request_per_s", "loadgen_http_ceiling_per_s", "revoke_ms_at_0", "revoke_ms_at_500",

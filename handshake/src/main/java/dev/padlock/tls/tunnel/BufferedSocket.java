@@ -180,7 +180,8 @@ final class BufferedSocket extends Socket {
       }
       if (whole) {
         if (buf == null) {
-          buf = new byte[capacity == MAX_CORK_BUFFER ? Math.max(len, capacity) : Math.min(capacity, Math.max(len, 4096))];
+          int size = capacity == MAX_CORK_BUFFER ? capacity : Math.min(capacity, Math.max(len, 4096));
+          buf = new byte[Math.max(len, size)];
         }
         if (len > buf.length - count) {
           buf = Arrays.copyOf(buf, Math.max(count + len, Math.min(2 * buf.length, capacity)));

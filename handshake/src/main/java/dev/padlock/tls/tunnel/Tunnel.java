@@ -285,7 +285,8 @@ public final class Tunnel implements AutoCloseable {
    * #copyDecrypted}, a read that fills the buffer moves the connection to 512 KiB reads, whose 32 records
    * also leave together, until a read finds nothing more waiting (then both buffers are let go: a quiet
    * connection holds the 64 KiB read buffer and no cork buffer; a corked read that finds nothing more
-   * waiting lets the cork buffer go too, at the cost of one {@code available()} call).
+   * waiting lets the cork buffer go too, at the cost of one {@code available()} call). On Bouncy Castle
+   * ({@code turns}) every write is corked whole, in a cork buffer sized to the writes.
    */
   private void copy(Socket from, Socket to, LongAdder counter, BufferedSocket.Output corked, ReentrantLock turns) {
     byte[] buf = new byte[BUFFER];

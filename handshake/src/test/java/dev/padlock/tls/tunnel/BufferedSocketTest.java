@@ -8,6 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -252,9 +255,9 @@ class BufferedSocketTest {
 
   @Test
   void withALockTheInputHandsBytesOnOnlyHoldingItAndNeverWaitsHoldingIt() throws Exception {
-    java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CompletableFuture<Boolean> lockFreeWhileWaiting = new java.util.concurrent.CompletableFuture<>();
+    ReentrantLock lock = new ReentrantLock();
+    CountDownLatch waiting = new CountDownLatch(1);
+    CompletableFuture<Boolean> lockFreeWhileWaiting = new CompletableFuture<>();
     InputStream socket = new InputStream() {
       private int reads;
 
