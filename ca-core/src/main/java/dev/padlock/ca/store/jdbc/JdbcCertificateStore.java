@@ -54,9 +54,13 @@ public final class JdbcCertificateStore implements CertificateStore {
    *     database to the disk (H2's {@code CHECKPOINT SYNC}: one fsync, shared by a group commit's batch)
    *     before returning; false leaves the flush to H2, so a power failure may lose the last commits
    * @param compaction for an H2 database: counts the commits that issue, revoke or audit, and compacts the
-   *     file every so many of them (null for other databases)
+   *     file every so many of them, and forces (null for other databases, which never force: then {@code
+   *     forceToDisk} is false)
    */
   JdbcCertificateStore(DataSource dataSource, AutoCloseable onClose, boolean forceToDisk, H2Compaction compaction) {
+    if (forceToDisk && compaction == null) {
+      throw new IllegalArgumentException("only an H2 store forces its commits, through its H2Compaction");
+    }
     this.dataSource = dataSource;
     this.onClose = onClose;
     this.forceToDisk = forceToDisk;
@@ -562,19 +566,10 @@ public final class JdbcCertificateStore implements CertificateStore {
   /** Forces what is committed to the disk, if this store was opened to; then counts the commit for compaction. */
   private void force(Connection c) throws SQLException {
     if (forceToDisk) {
-      forceOnly(c);
+      compaction.force(c);
     }
     if (compaction != null) {
       compaction.committed(c);
-    }
-  }
-
-  /** One fsync of what is committed; on H2 it also moves the pin that holds back reuse of unforced space. */
-  private void forceOnly(Connection c) throws SQLException {
-    if (compaction != null) {
-      compaction.force(c);
-    } else {
-      H2Compaction.sync(c);
     }
   }
 
@@ -590,7 +585,7 @@ public final class JdbcCertificateStore implements CertificateStore {
   private void rollback(Connection c) throws SQLException {
     c.rollback();
     if (forceToDisk) {
-      forceOnly(c);
+      compaction.force(c);
     }
   }
 
@@ -611,7 +606,7 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public void close() {
-    if (compaction != null && forceToDisk) {
+    if (forceToDisk) {
       // H2 compacts the file as it closes, and asserts that no version is pinned any more: force what is
       // committed, and let the pin go, first.
       audit.lock();
