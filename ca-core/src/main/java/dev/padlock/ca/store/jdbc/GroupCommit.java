@@ -43,7 +43,10 @@ final class GroupCommit {
     }
   }
 
-  /** Writes a batch in one transaction, setting each item's outcome or failure. */
+  /**
+   * Writes a batch in one transaction, setting each item's outcome or failure. If it throws, every item
+   * without a failure of its own fails with what it threw, whatever outcome it was given.
+   */
   @FunctionalInterface
   interface Writer {
     void write(List<Item> batch);
@@ -81,8 +84,11 @@ final class GroupCommit {
       try {
         writer.write(batch);
       } catch (RuntimeException e) {
+        // The writer failed: no item of the batch is known to be on the disk, whatever outcome the writer
+        // gave it before it failed (a certificate it inserted, in a transaction that then could not commit).
         for (Item i : batch) {
-          if (i.outcome == null && i.failure == null) {
+          if (i.failure == null) {
+            i.outcome = null;
             i.failure = e;
           }
         }

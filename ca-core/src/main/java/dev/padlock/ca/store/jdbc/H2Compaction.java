@@ -145,6 +145,9 @@ final class H2Compaction {
     MVStore.TxCounter pin = store == null ? null : store.registerVersionUsage();
     try {
       sync(c);
+      if (store != null) {
+        stillOpen(store);
+      }
     } catch (SQLException | RuntimeException e) {
       if (pin != null) {
         release(store, pin);
@@ -153,6 +156,23 @@ final class H2Compaction {
     }
     if (pin != null) {
       advance(store, pin);
+    }
+  }
+
+  /**
+   * Throws unless {@code store} is still open after a force. When a write fails, H2 stops the store (a
+   * "panic") and closes its file. A {@code CHECKPOINT SYNC} that passed H2's check that the store is open
+   * just before that finds the file closed and returns without error and without forcing anything
+   * ({@code MVStore.sync} checks, then {@code SingleFileStore.sync} skips a closed channel, in 2.5.252).
+   * Read in H2's code, not seen: in this process writers take turns, so the failing write would be another
+   * process's (a CLI through AUTO_SERVER).
+   */
+  private static void stillOpen(MVStore store) throws SQLException {
+    if (store.getPanicException() != null || store.isClosed()) {
+      Throwable cause = store.getPanicException();
+      throw new SQLException("H2 stopped the database after a write failed"
+          + (cause == null ? "" : " (" + cause.getMessage() + ")") + ": the last commits may not be on the disk",
+          "90098", cause);
     }
   }
 

@@ -109,11 +109,11 @@ public final class JdbcCertificateStore implements CertificateStore {
             c.commit();
             audit.committed();
           } catch (SQLException e) {
+            for (GroupCommit.Item i : todo) {
+              i.outcome = null; // first: the rollback can fail too
+            }
             rollback(c);
             audit.rolledBack();
-            for (GroupCommit.Item i : todo) {
-              i.outcome = null;
-            }
             if (isUniqueViolation(e)) {
               Set<String> taken = takenSerials(c, todo);
               c.commit();
