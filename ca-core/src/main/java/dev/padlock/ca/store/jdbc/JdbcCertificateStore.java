@@ -51,8 +51,9 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   /**
    * @param forceToDisk after each transaction that issues, revokes, or writes an audit entry, force the
-   *     database to the disk (H2's {@code CHECKPOINT SYNC}: one fsync, shared by a group commit's batch)
-   *     before returning; false leaves the flush to H2, so a power failure may lose the last commits
+   *     database to the disk ({@link H2Compaction#force}: two fsyncs, the commit's and its store header's,
+   *     shared by a group commit's batch) before returning; false leaves the flush to the operating system,
+   *     so a power failure may lose the last commits (or, measured, damage the file past opening)
    * @param compaction for an H2 database: counts the commits that issue, revoke or audit, and compacts the
    *     file every so many of them, and forces (null for other databases, which never force: then {@code
    *     forceToDisk} is false)
@@ -361,7 +362,7 @@ public final class JdbcCertificateStore implements CertificateStore {
     }
     try {
       boolean saved = saveCrlUnforced(crl);
-      if (saved && forceToDisk) {
+      if (saved && compaction != null) {
         // On the publisher's thread: the CRL (43 MiB at 1M entries) is on the disk before it is served, and
         // the next revocation's fsync does not inherit the flush of it.
         try (Connection c = dataSource.getConnection()) {
@@ -563,10 +564,15 @@ public final class JdbcCertificateStore implements CertificateStore {
         "the certificate store stayed busy after " + MAX_ATTEMPTS + " attempts", last);
   }
 
-  /** Forces what is committed to the disk, if this store was opened to; then counts the commit for compaction. */
+  /**
+   * Forces what is committed to the disk, if this store was opened to; else, on H2, points H2's store header
+   * at it (a killed process's commits are then found again). Then counts the commit for compaction.
+   */
   private void force(Connection c) throws SQLException {
     if (forceToDisk) {
       compaction.force(c);
+    } else if (compaction != null) {
+      compaction.written(c);
     }
     if (compaction != null) {
       compaction.committed(c);

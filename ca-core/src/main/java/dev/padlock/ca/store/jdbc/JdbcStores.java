@@ -54,8 +54,8 @@ public final class JdbcStores {
   }
 
   /**
-   * @param forceToDisk run H2's {@code CHECKPOINT SYNC} after each transaction that issues, revokes or
-   *     audits (H2 only)
+   * @param forceToDisk force H2's file to the disk (two fsyncs) after each transaction that issues, revokes
+   *     or audits (H2 only)
    */
   public static CertificateStore open(String jdbcUrl, String user, String password, int poolSize,
       boolean forceToDisk) {

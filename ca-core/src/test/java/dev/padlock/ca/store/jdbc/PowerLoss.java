@@ -25,9 +25,8 @@ import org.h2.store.fs.FilePathWrapper;
  * replaced) until a {@link FileChannel#force} that began after it returns: until then the disk may not
  * have it. {@link #cut} is the power failure: from then on every write, truncation and force in that
  * directory fails, and {@link #image} makes what the disk could hold afterwards. It starts from what was
- * forced (every remembered change undone, newest first), then applies a random subset of the remembered
- * changes in the order they were made: each write whole or not at all, or torn into 4 KiB pages that land
- * or not on their own, as the page cache or a disk's write cache may write them.
+ * forced (every remembered change undone, newest first), then applies the remembered changes that land
+ * ({@link Landing}), in the order they were made.
  */
 public final class PowerLoss extends FilePathWrapper {
   /** Page of a torn write. */
@@ -72,12 +71,11 @@ public final class PowerLoss extends FilePathWrapper {
 
   /**
    * Writes to {@code to} what the disk could hold of {@code from} after {@link #cut}: its forced content and
-   * a random subset of the changes after the last force, chosen with {@code random}; {@code torn}: each
-   * write by 4 KiB pages, not whole.
+   * the changes after the last force that {@code landing} lets land, chosen with {@code random}.
    *
    * @return the number of remembered changes (not forced when the power was cut)
    */
-  public static int image(Path from, Path to, Random random, boolean torn) throws IOException {
+  public static int image(Path from, Path to, Random random, Landing landing) throws IOException {
     Changes c = FILES.get(from.toAbsolutePath());
     List<Change> changes;
     if (c == null) {
@@ -98,14 +96,14 @@ public final class PowerLoss extends FilePathWrapper {
       }
       for (Change ch : changes) {
         if (ch.written == null) { // a truncation
-          if (random.nextBoolean()) {
+          if (landing == Landing.ALL || random.nextBoolean()) {
             f.truncate(ch.position);
           }
           continue;
         }
         long end = ch.position + ch.written.length;
-        if (!torn) {
-          if (random.nextBoolean()) {
+        if (landing != Landing.TORN) {
+          if (landing == Landing.ALL || random.nextBoolean()) {
             write(f, ch.written, 0, ch.written.length, ch.position);
           }
           continue;
@@ -129,6 +127,16 @@ public final class PowerLoss extends FilePathWrapper {
     while (b.hasRemaining()) {
       p += f.write(b, p);
     }
+  }
+
+  /** What becomes of the changes that were not forced when the power went. */
+  public enum Landing {
+    /** All of them: the process was killed and the operating system kept every write. */
+    ALL,
+    /** Each write whole or not at all, at random. */
+    WHOLE,
+    /** Each write by 4 KiB pages, each page or not at random: a write torn by the page cache or the disk. */
+    TORN
   }
 
   /** One write or truncation since the last force: where, what it wrote, what was there before. */
