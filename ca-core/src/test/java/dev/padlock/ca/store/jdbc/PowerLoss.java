@@ -261,6 +261,7 @@ public final class PowerLoss extends FilePathWrapper {
             done = changes.list.size();
           }
           base.force(metaData);
+          powered(); // cut during the force (by a write on another thread, cutAfter): it did not complete
           synchronized (changes) {
             changes.list.subList(0, done).clear();
           }

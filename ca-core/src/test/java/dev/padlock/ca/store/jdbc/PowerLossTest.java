@@ -122,7 +122,7 @@ class PowerLossTest {
 
   private void rounds(String name, boolean forceToDisk, Landing landing) throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      Random random = new Random(round);
+      Random random = new Random(round * 0x9E3779B97F4A7C15L + name.hashCode()); // cut points spread apart
       Path image = Files.createDirectories(tmp.resolve(name + "-image-" + round));
       Crash crash = run(tmp.resolve(name + "-" + round), image, forceToDisk, 300 + random.nextInt(1500), landing,
           random);
