@@ -16,6 +16,10 @@ import dev.padlock.ca.store.jdbc.PowerLoss.Landing;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +81,56 @@ class PowerLossTest {
   @ValueSource(strings = {"disk", "os"})
   void aKilledProcessLosesNothingAcknowledged(String durability) throws Exception {
     rounds(durability, durability.equals("disk"), Landing.ALL);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"H2Compaction.force", "CHECKPOINT SYNC"})
+  void anotherProcesssCommitAfterAPowerCut(String force) throws Exception {
+    // What the CLI does through padlock serve's database (AUTO_SERVER): it commits in its own session, then
+    // forces. Its session is in the serving process, so H2Compaction.force calls PADLOCK_FORCE(), which that
+    // process runs; here the session is hidden behind a proxy, as a remote one is. CHECKPOINT SYNC, which it
+    // ran before, puts the commit on the disk but points no store header at it: the control.
+    int lost = 0;
+    for (int round = 0; round < 10; round++) {
+      Random random = new Random(round * 0x9E3779B97F4A7C15L + force.hashCode());
+      Path dir = Files.createDirectories(tmp.resolve("side-" + force.hashCode() + "-" + round));
+      String url = "jdbc:h2:powerloss:" + dir.resolve("padlock") + ";WRITE_DELAY=0";
+      // Retention 0: nothing but the version pin holds a dead chunk's space back, so it is reused at once.
+      CertificateStore store = JdbcStores.open(url, "padlock", "", 2, true, 0);
+      try (Connection side = remote(DriverManager.getConnection(url, "padlock", ""))) {
+        try (Statement s = side.createStatement()) {
+          s.execute("CREATE TABLE side (x INT)");
+        }
+        for (int i = 0, n = 200 + random.nextInt(400); i < n; i++) {
+          CertificateRecord r = record(random);
+          store.recordIssued(r, new AuditEvent(NOW, "issue", r.serial().hex(), "test", ""));
+        }
+        try (Statement s = side.createStatement()) {
+          s.execute("INSERT INTO side VALUES (42)");
+          if (force.equals("CHECKPOINT SYNC")) {
+            s.execute(force);
+          } else {
+            new H2Compaction(true, 0).force(side);
+          }
+        } // acknowledged to the CLI's user here
+        PowerLoss.cut(dir);
+        Path image = Files.createDirectories(tmp.resolve("side-image-" + force.hashCode() + "-" + round));
+        PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, Landing.WHOLE);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + image.resolve("padlock"), "padlock", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM side")) {
+          rs.next();
+          lost += rs.getInt(1) == 1 ? 0 : 1;
+        }
+      } finally {
+        closeAfterTheCut(store);
+      }
+    }
+    if (force.equals("H2Compaction.force")) {
+      assertThat(lost).as("commits forced through PADLOCK_FORCE, then lost").isZero();
+    } else {
+      assertThat(lost).as("CHECKPOINT SYNC alone loses commits (else this test shows nothing)").isPositive();
+    }
   }
 
   @Test
@@ -205,6 +259,21 @@ class PowerLossTest {
     int unforced = PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, landing);
     closeAfterTheCut(store);
     return new Crash(new HashMap<>(acknowledged), unforced);
+  }
+
+  /** {@code c} as a session of another process looks to {@link H2Compaction#mvStore}: no store behind it. */
+  private static Connection remote(Connection c) {
+    return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("isWrapperFor") || method.getName().equals("unwrap")) {
+            return method.getName().equals("isWrapperFor") ? false : null;
+          }
+          try {
+            return method.invoke(c, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   private static void closeAfterTheCut(CertificateStore store) {
