@@ -95,7 +95,10 @@ final class H2Compaction {
     checkHeaderWritable(c);
     if (mvStore(c) != null) {
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE ALIAS IF NOT EXISTS " + FORCE_ALIAS + " FOR '" + H2Forcing.class.getName() + ".force'");
+        // Anew at every open, so that an alias left by another padlock version never points at a method
+        // that is not there (CREATE ALIAS IF NOT EXISTS would keep it).
+        s.execute("DROP ALIAS IF EXISTS " + FORCE_ALIAS);
+        s.execute("CREATE ALIAS " + FORCE_ALIAS + " FOR '" + H2Forcing.class.getName() + ".force'");
       }
     }
     if (forceToDisk) {
@@ -147,8 +150,8 @@ final class H2Compaction {
    * Writes what H2 holds to the file and forces it to the disk so that H2 finds it again after a crash or a
    * power failure, then lets H2 reuse the space freed by what is now on the disk, and no more.
    *
-   * <p>First pins H2's current version. {@code CHECKPOINT} then stores every change made so far (waiting for
-   * a store another thread has in progress). Holding H2's store lock (no chunk can be written meanwhile),
+   * <p>First pins H2's current version. {@code MVStore.commit} then stores every change made so far (waiting
+   * for a store another thread has in progress), as {@code CHECKPOINT} does. Holding H2's store lock (no chunk can be written meanwhile),
    * one fsync puts every chunk on the disk, and the store header is written to point at the last of them;
    * a second fsync puts the header on the disk. Only then is the previous force's pin let go. Through
    * another process's database (no store here) it runs {@code CHECKPOINT SYNC}.
@@ -206,13 +209,22 @@ final class H2Compaction {
     try (Statement s = c.createStatement()) {
       s.execute("CALL " + FORCE_ALIAS + "()");
     } catch (SQLException e) {
-      if (e.getErrorCode() != org.h2.api.ErrorCode.FUNCTION_NOT_FOUND_1
-          && e.getErrorCode() != org.h2.api.ErrorCode.CLASS_NOT_FOUND_1) {
+      int code = e.getErrorCode();
+      if (code != org.h2.api.ErrorCode.FUNCTION_NOT_FOUND_1 && code != org.h2.api.ErrorCode.CLASS_NOT_FOUND_1
+          && code != org.h2.api.ErrorCode.PUBLIC_STATIC_JAVA_METHOD_NOT_FOUND_1) {
         throw e;
+      }
+      if (!warnedRemote.getAndSet(true)) {
+        LOG.log(System.Logger.Level.WARNING, "the process serving the CA's database has no " + FORCE_ALIAS
+            + " (an older padlock?): writes through it are forced to the disk, but H2 may not find the last "
+            + "of them after a crash or kill -9 until that process writes; run the same padlock version");
       }
       sync(c);
     }
   }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean warnedRemote =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * For a store that does not force: points the store header at the last chunk written, without an fsync,

@@ -16,11 +16,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.h2.api.ErrorCode;
 import org.h2.store.fs.FileBase;
 import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
@@ -121,6 +126,32 @@ class StoreDurabilityTest {
       // H2 forces now and then on its own (a new file header): far fewer than one per commit.
       assertThat(ForceCounting.forces.get() - before).isLessThan(N / 2);
       assertThat(store.find(record().serial())).isEmpty(); // and the store still works as one
+    }
+  }
+
+  @Test
+  void padlockForceForcesTwiceAndIsForTheAdminOnly() throws Exception {
+    // PADLOCK_FORCE() is what a CLI writing through padlock serve's database calls: the commit's fsync and
+    // the store header's. Like CHECKPOINT, it is refused to a user who is not the database's admin.
+    String bare = "jdbc:h2:forcecount:" + tmp.resolve("alias").toAbsolutePath();
+    String url = bare + ";WRITE_DELAY=0";
+    try (CertificateStore store = JdbcStores.open(url, "padlock", "", 2, true);
+         Connection admin = DriverManager.getConnection(url, "padlock", "");
+         Statement s = admin.createStatement()) {
+      CertificateRecord r = record();
+      store.recordIssued(r, event("issue", r));
+      int before = ForceCounting.forces.get();
+      s.execute("CALL PADLOCK_FORCE()");
+      assertThat(ForceCounting.forces.get() - before).isGreaterThanOrEqualTo(2);
+
+      s.execute("CREATE USER reader PASSWORD 'reader'");
+      s.execute("GRANT SELECT ON certificates TO reader");
+      try (Connection reader = DriverManager.getConnection(bare, "reader", "reader"); // a setting needs admin
+           Statement rs = reader.createStatement()) {
+        assertThatThrownBy(() -> rs.execute("CALL PADLOCK_FORCE()"))
+            .isInstanceOf(SQLException.class)
+            .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(ErrorCode.ADMIN_RIGHTS_REQUIRED));
+      }
     }
   }
 
