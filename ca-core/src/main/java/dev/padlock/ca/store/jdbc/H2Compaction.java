@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -90,7 +91,11 @@ final class H2Compaction {
     return forceToDisk ? FORCED_RETENTION_MS : -1;
   }
 
-  /** Just opened and migrated: forces what opening wrote to the disk, and sets the retention time. */
+  /**
+   * Just opened and migrated: checks that this H2 lets the store header be written, makes {@value
+   * #FORCE_ALIAS} (in the process holding the file), forces what opening wrote to the disk, and sets the
+   * retention time.
+   */
   void opened(Connection c) throws SQLException {
     checkHeaderWritable(c);
     if (mvStore(c) != null) {
@@ -150,11 +155,12 @@ final class H2Compaction {
    * Writes what H2 holds to the file and forces it to the disk so that H2 finds it again after a crash or a
    * power failure, then lets H2 reuse the space freed by what is now on the disk, and no more.
    *
-   * <p>First pins H2's current version. {@code MVStore.commit} then stores every change made so far (waiting
-   * for a store another thread has in progress), as {@code CHECKPOINT} does. Holding H2's store lock (no chunk can be written meanwhile),
-   * one fsync puts every chunk on the disk, and the store header is written to point at the last of them;
-   * a second fsync puts the header on the disk. Only then is the previous force's pin let go. Through
-   * another process's database (no store here) it runs {@code CHECKPOINT SYNC}.
+   * <p>First pins H2's current version. {@code MVStore.commit} then stores every change made so far
+   * (waiting for a store another thread has in progress), as {@code CHECKPOINT} does. Holding H2's store
+   * lock (no chunk can be written meanwhile), one fsync puts every chunk on the disk, and the store header
+   * is written to point at the last of them; a second fsync puts the header on the disk. Only then is the
+   * previous force's pin let go. Through another process's database (no store here) it calls {@value
+   * #FORCE_ALIAS}, which runs the same in that process.
    *
    * <p>Why the header: a chunk written into reused space is found after a crash only through the store
    * header, and H2 2.5.252 writes the header, when it does, pointing at the chunk <em>before</em> the one
@@ -223,8 +229,7 @@ final class H2Compaction {
     }
   }
 
-  private static final java.util.concurrent.atomic.AtomicBoolean warnedRemote =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean warnedRemote = new AtomicBoolean();
 
   /**
    * For a store that does not force: points the store header at the last chunk written, without an fsync,
@@ -279,9 +284,8 @@ final class H2Compaction {
    * "panic") and closes its file. An {@code MVStore.sync} that passed H2's check that the store is open
    * just before that finds the file closed and returns without error and without forcing anything
    * ({@code SingleFileStore.sync} skips a closed channel, in 2.5.252). (The fsync taken holding the store
-   * lock cannot meet this: H2 closes the file holding that lock.)
-   * Read in H2's code, not seen: in this process writers take turns, so the failing write would be another
-   * process's (a CLI through AUTO_SERVER).
+   * lock cannot meet this: H2 closes the file holding that lock.) Read in H2's code, not seen: in this
+   * process writers take turns, so the failing write would be another process's (a CLI through AUTO_SERVER).
    */
   private static void stillOpen(MVStore store) throws SQLException {
     if (store.getPanicException() != null || store.isClosed()) {

@@ -85,7 +85,7 @@ class PowerLossTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"H2Compaction.force", "CHECKPOINT SYNC"})
-  void anotherProcesssCommitAfterAPowerCut(String force) throws Exception {
+  void anotherProcessCommitAfterAPowerCut(String force) throws Exception {
     // What the CLI does through padlock serve's database (AUTO_SERVER): it commits in its own session, then
     // forces. Its session is in the serving process, so H2Compaction.force calls PADLOCK_FORCE(), which that
     // process runs; here the session is hidden behind a proxy, as a remote one is. CHECKPOINT SYNC, which it
