@@ -107,6 +107,9 @@ public final class JdbcCertificateStore implements CertificateStore {
           audit.begin();
           try {
             insertIssued(c, todo);
+            if (compaction != null) {
+              compaction.beforeCommit(c);
+            }
             c.commit();
             audit.committed();
           } catch (SQLException e) {
@@ -361,6 +364,13 @@ public final class JdbcCertificateStore implements CertificateStore {
       audit.lock();
     }
     try {
+      if (forceToDisk) {
+        try (Connection c = dataSource.getConnection()) {
+          compaction.beforeCommit(c); // before the CRL's transaction, not just before its commit
+        } catch (SQLException e) {
+          throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store failed: " + e.getMessage(), e);
+        }
+      }
       boolean saved = saveCrlUnforced(crl);
       if (saved && compaction != null) {
         // On the publisher's thread: the CRL (43 MiB at 1M entries) is on the disk before it is served, and
@@ -528,6 +538,9 @@ public final class JdbcCertificateStore implements CertificateStore {
         }
         try {
           T result = work.run(c);
+          if (audited && compaction != null) {
+            compaction.beforeCommit(c);
+          }
           c.commit();
           if (audited) {
             audit.committed();

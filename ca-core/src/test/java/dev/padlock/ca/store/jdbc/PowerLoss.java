@@ -36,6 +36,7 @@ public final class PowerLoss extends FilePathWrapper {
   private static final Map<Path, Changes> FILES = new ConcurrentHashMap<>();
   private static final Set<Path> CUT = ConcurrentHashMap.newKeySet();
   private static final Map<Path, AtomicInteger> ARMED = new ConcurrentHashMap<>();
+  private static final Set<Path> ARMED_AT_HEADER = ConcurrentHashMap.newKeySet();
   /** Writes and forces hold it shared; {@link #cut} holds it alone, so none is half done at the cut. */
   private static final ReentrantReadWriteLock POWER = new ReentrantReadWriteLock();
 
@@ -62,6 +63,11 @@ public final class PowerLoss extends FilePathWrapper {
    */
   public static void cutAfter(Path dir, int writes) {
     ARMED.put(dir.toAbsolutePath(), new AtomicInteger(writes));
+  }
+
+  /** The power fails for every file in {@code dir} right after the next write at the file's start: H2's store header. */
+  public static void cutAfterHeader(Path dir) {
+    ARMED_AT_HEADER.add(dir.toAbsolutePath());
   }
 
   /** Whether the power is cut for {@code dir}. */
@@ -96,12 +102,18 @@ public final class PowerLoss extends FilePathWrapper {
       }
       for (Change ch : changes) {
         if (ch.written == null) { // a truncation
-          if (landing == Landing.ALL || random.nextBoolean()) {
+          if (landing == Landing.ALL || (landing != Landing.HEADERS && random.nextBoolean())) {
             f.truncate(ch.position);
           }
           continue;
         }
         long end = ch.position + ch.written.length;
+        if (landing == Landing.HEADERS) {
+          if (ch.position == 0) {
+            write(f, ch.written, 0, ch.written.length, ch.position);
+          }
+          continue;
+        }
         if (landing != Landing.TORN) {
           if (landing == Landing.ALL || random.nextBoolean()) {
             write(f, ch.written, 0, ch.written.length, ch.position);
@@ -136,7 +148,9 @@ public final class PowerLoss extends FilePathWrapper {
     /** Each write whole or not at all, at random. */
     WHOLE,
     /** Each write by 4 KiB pages, each page or not at random: a write torn by the page cache or the disk. */
-    TORN
+    TORN,
+    /** The writes at the file's start (H2's store header) only; every other write and truncation is lost. */
+    HEADERS
   }
 
   /** One write or truncation since the last force: where, what it wrote, what was there before. */
@@ -203,6 +217,9 @@ public final class PowerLoss extends FilePathWrapper {
             AtomicInteger armed = ARMED.get(real.getParent());
             if (armed != null && armed.decrementAndGet() == 0) {
               CUT.add(real.getParent()); // this write is the last: nothing after it, no force for it
+            }
+            if (pos == 0 && ARMED_AT_HEADER.remove(real.getParent())) {
+              CUT.add(real.getParent());
             }
             return written.length;
           }

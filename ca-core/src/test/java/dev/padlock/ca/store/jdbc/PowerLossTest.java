@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,6 +132,60 @@ class PowerLossTest {
     } else {
       assertThat(lost).as("CHECKPOINT SYNC alone loses commits (else this test shows nothing)").isPositive();
     }
+  }
+
+  @Test
+  void anotherProcessUnforcedCommitCostsNothingWhenTheServerCommits() throws Exception {
+    // The CLI commits through padlock serve's database, and before its force arrives the server commits:
+    // H2, writing the server's chunk into reused space, writes its store header pointing at the CLI's chunk,
+    // not yet on the disk. If that header lands and the chunk does not, H2 cannot use the header and falls
+    // back to scanning from the end of the file, past commits that were acknowledged (a review lost 1-31 in
+    // 10 of 20 runs). So the server forces first when a chunk was written since its header.
+    int lost = 0;
+    for (int round = 0; round < 10; round++) {
+      Random random = new Random(round * 0x9E3779B97F4A7C15L + 77);
+      Path dir = Files.createDirectories(tmp.resolve("lag-" + round));
+      String url = "jdbc:h2:powerloss:" + dir.resolve("padlock") + ";WRITE_DELAY=0";
+      CertificateStore store = JdbcStores.open(url, "padlock", "", 2, true, 0);
+      List<CertificateRecord> acknowledged = new ArrayList<>();
+      Connection side = remote(DriverManager.getConnection(url, "padlock", ""));
+      try {
+        try (Statement s = side.createStatement()) {
+          s.execute("CREATE TABLE side (x INT)");
+        }
+        for (int i = 0, n = 200 + random.nextInt(400); i < n; i++) {
+          CertificateRecord r = record(random);
+          store.recordIssued(r, new AuditEvent(NOW, "issue", r.serial().hex(), "test", ""));
+          acknowledged.add(r);
+        }
+        try (Statement s = side.createStatement()) {
+          s.execute("INSERT INTO side VALUES (1)"); // committed, its force not yet called
+        }
+        PowerLoss.cutAfterHeader(dir);
+        CertificateRecord next = record(random);
+        try {
+          store.recordIssued(next, new AuditEvent(NOW, "issue", next.serial().hex(), "test", ""));
+          acknowledged.add(next);
+        } catch (PadlockException e) {
+          assertThat(PowerLoss.isCut(dir)).isTrue(); // the power went during it: not acknowledged
+        }
+        Path image = Files.createDirectories(tmp.resolve("lag-image-" + round));
+        PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, Landing.HEADERS);
+        try (CertificateStore reopened = reopen(image)) {
+          for (CertificateRecord r : acknowledged) {
+            lost += reopened.find(r.serial()).isEmpty() ? 1 : 0;
+          }
+        }
+      } finally {
+        try {
+          side.close();
+        } catch (SQLException e) {
+          // the power is off
+        }
+        closeAfterTheCut(store);
+      }
+    }
+    assertThat(lost).as("acknowledged certificates lost").isZero();
   }
 
   @Test
@@ -279,8 +334,9 @@ class PowerLossTest {
   private static void closeAfterTheCut(CertificateStore store) {
     try {
       store.close();
-    } catch (RuntimeException e) {
-      // the power is off: closing cannot write
+    } catch (RuntimeException | AssertionError e) {
+      // The power is off: closing cannot write. (H2 2.5.252 stopped after a failed write can also trip one of
+      // its own assertions as it closes, "v=... / cnt=0" in registerVersionUsage, with -ea as in tests.)
     }
   }
 
