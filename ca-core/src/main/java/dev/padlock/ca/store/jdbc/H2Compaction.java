@@ -288,11 +288,14 @@ final class H2Compaction {
   /**
    * For a store that does not force: points the store header at the last chunk written, without an fsync,
    * so that a killed process's commits are all found again (the operating system keeps what was written;
-   * H2 finds a chunk written into reused space only through the header, see {@link #force}).
+   * H2 finds a chunk written into reused space only through the header, see {@link #force}). Through
+   * another process's database it calls {@value #FORCE_ALIAS}, which forces as well.
    */
   void written(Connection c) throws SQLException {
     MVStore store = mvStore(c);
-    if (store != null) {
+    if (store == null) {
+      forceRemote(c); // another process holds the file: it points the header (and forces: no cheaper call)
+    } else {
       try (Statement s = c.createStatement()) {
         s.execute("CHECKPOINT"); // stores what another thread's commit may have left to the lock holder
       }

@@ -129,6 +129,50 @@ class PowerLossTest {
   }
 
   @Test
+  void anotherProcessCommitOnOsSurvivesAKill() throws Exception {
+    // store.durability=os: a killed padlock loses nothing, also what a CLI wrote through padlock serve's
+    // database, once its commit returned (the CLI points the header at it through PADLOCK_FORCE).
+    int lost = 0;
+    for (int round = 0; round < 10; round++) {
+      Random random = new Random(round * 0x9E3779B97F4A7C15L + 31);
+      Path dir = Files.createDirectories(tmp.resolve("os-side-" + round));
+      String url = "jdbc:h2:powerloss:" + dir.resolve("padlock") + ";WRITE_DELAY=0";
+      CertificateStore store = JdbcStores.open(url, "padlock", "", 2, false, 0);
+      Connection side = remote(DriverManager.getConnection(url, "padlock", ""));
+      try {
+        try (Statement s = side.createStatement()) {
+          s.execute("CREATE TABLE side (x INT)");
+        }
+        for (int i = 0, n = 200 + random.nextInt(400); i < n; i++) {
+          CertificateRecord r = record(random);
+          store.recordIssued(r, new AuditEvent(NOW, "issue", r.serial().hex(), "test", ""));
+        }
+        try (Statement s = side.createStatement()) {
+          s.execute("INSERT INTO side VALUES (42)");
+        }
+        new H2Compaction(false, 0).written(side); // what the CLI's store runs after its commit
+        PowerLoss.cut(dir);
+        Path image = Files.createDirectories(tmp.resolve("os-side-image-" + round));
+        PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, Landing.ALL);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + image.resolve("padlock"), "padlock", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM side")) {
+          rs.next();
+          lost += rs.getInt(1) == 1 ? 0 : 1;
+        }
+      } finally {
+        try {
+          side.close();
+        } catch (SQLException e) {
+          // the power is off
+        }
+        closeAfterTheCut(store);
+      }
+    }
+    assertThat(lost).as("commits through another process, then lost to a kill").isZero();
+  }
+
+  @Test
   void anotherProcessUnforcedCommitCostsNothingWhenTheServerCommits() throws Exception {
     // The CLI commits through padlock serve's database, and before its force arrives the server commits:
     // H2, writing the server's chunk into reused space, writes its store header pointing at the CLI's chunk,
