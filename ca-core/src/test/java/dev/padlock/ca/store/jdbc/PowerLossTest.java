@@ -13,6 +13,7 @@ import dev.padlock.ca.revoke.RevocationReason;
 import dev.padlock.ca.store.CertificateRecord;
 import dev.padlock.ca.store.CertificateStore;
 import dev.padlock.ca.store.jdbc.PowerLoss.Landing;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,42 +84,18 @@ class PowerLossTest {
   void anotherProcessCommitAfterAPowerCut(String force) throws Exception {
     // What the CLI does through padlock serve's database (AUTO_SERVER): it commits in its own session, then
     // forces. Its session is in the serving process, so H2Compaction.force calls PADLOCK_FORCE(), which that
-    // process runs; here the session is hidden behind a proxy, as a remote one is. CHECKPOINT SYNC, which it
-    // ran before, puts the commit on the disk but points no store header at it: the control.
+    // process runs. CHECKPOINT SYNC, which it ran before, puts the commit on the disk but points no store
+    // header at it: the control.
     int lost = 0;
     for (int round = 0; round < 10; round++) {
-      Random random = new Random(round * 0x9E3779B97F4A7C15L + force.hashCode());
-      Path dir = Files.createDirectories(tmp.resolve("side-" + force.hashCode() + "-" + round));
-      String url = "jdbc:h2:powerloss:" + dir.resolve("padlock") + ";WRITE_DELAY=0";
-      // Retention 0: nothing but the version pin holds a dead chunk's space back, so it is reused at once.
-      CertificateStore store = JdbcStores.open(url, "padlock", "", 2, true, 0);
-      try (Connection side = remote(DriverManager.getConnection(url, "padlock", ""))) {
-        try (Statement s = side.createStatement()) {
-          s.execute("CREATE TABLE side (x INT)");
-        }
-        for (int i = 0, n = 200 + random.nextInt(400); i < n; i++) {
-          CertificateRecord r = record(random);
-          store.recordIssued(r, new AuditEvent(NOW, "issue", r.serial().hex(), "test", ""));
-        }
-        try (Statement s = side.createStatement()) {
-          s.execute("INSERT INTO side VALUES (42)");
-          if (force.equals("CHECKPOINT SYNC")) {
-            s.execute(force);
-          } else {
-            new H2Compaction(true, 0).force(side);
-          }
+      try (Side side = new Side("side-" + force.hashCode() + "-" + round, true, round + force.hashCode())) {
+        side.execute("INSERT INTO side VALUES (42)");
+        if (force.equals("CHECKPOINT SYNC")) {
+          side.execute(force);
+        } else {
+          new H2Compaction(true, 0).force(side.session);
         } // acknowledged to the CLI's user here
-        PowerLoss.cut(dir);
-        Path image = Files.createDirectories(tmp.resolve("side-image-" + force.hashCode() + "-" + round));
-        PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, Landing.WHOLE);
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + image.resolve("padlock"), "padlock", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM side")) {
-          rs.next();
-          lost += rs.getInt(1) == 1 ? 0 : 1;
-        }
-      } finally {
-        closeAfterTheCut(store);
+        lost += side.rowSurvives(Landing.WHOLE) ? 0 : 1;
       }
     }
     if (force.equals("H2Compaction.force")) {
@@ -134,39 +111,10 @@ class PowerLossTest {
     // database, once its commit returned (the CLI points the header at it through PADLOCK_FORCE).
     int lost = 0;
     for (int round = 0; round < 10; round++) {
-      Random random = new Random(round * 0x9E3779B97F4A7C15L + 31);
-      Path dir = Files.createDirectories(tmp.resolve("os-side-" + round));
-      String url = "jdbc:h2:powerloss:" + dir.resolve("padlock") + ";WRITE_DELAY=0";
-      CertificateStore store = JdbcStores.open(url, "padlock", "", 2, false, 0);
-      Connection side = remote(DriverManager.getConnection(url, "padlock", ""));
-      try {
-        try (Statement s = side.createStatement()) {
-          s.execute("CREATE TABLE side (x INT)");
-        }
-        for (int i = 0, n = 200 + random.nextInt(400); i < n; i++) {
-          CertificateRecord r = record(random);
-          store.recordIssued(r, new AuditEvent(NOW, "issue", r.serial().hex(), "test", ""));
-        }
-        try (Statement s = side.createStatement()) {
-          s.execute("INSERT INTO side VALUES (42)");
-        }
-        new H2Compaction(false, 0).written(side); // what the CLI's store runs after its commit
-        PowerLoss.cut(dir);
-        Path image = Files.createDirectories(tmp.resolve("os-side-image-" + round));
-        PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, Landing.ALL);
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + image.resolve("padlock"), "padlock", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM side")) {
-          rs.next();
-          lost += rs.getInt(1) == 1 ? 0 : 1;
-        }
-      } finally {
-        try {
-          side.close();
-        } catch (SQLException e) {
-          // the power is off
-        }
-        closeAfterTheCut(store);
+      try (Side side = new Side("os-side-" + round, false, round + 31)) {
+        side.execute("INSERT INTO side VALUES (42)");
+        new H2Compaction(false, 0).written(side.session); // what the CLI's store runs after its commit
+        lost += side.rowSurvives(Landing.ALL) ? 0 : 1;
       }
     }
     assertThat(lost).as("commits through another process, then lost to a kill").isZero();
@@ -181,49 +129,88 @@ class PowerLossTest {
     // 10 of 20 runs). So the server forces first when a chunk was written since its header.
     int lost = 0;
     for (int round = 0; round < 10; round++) {
-      Random random = new Random(round * 0x9E3779B97F4A7C15L + 77);
-      Path dir = Files.createDirectories(tmp.resolve("lag-" + round));
-      String url = "jdbc:h2:powerloss:" + dir.resolve("padlock") + ";WRITE_DELAY=0";
-      CertificateStore store = JdbcStores.open(url, "padlock", "", 2, true, 0);
-      List<CertificateRecord> acknowledged = new ArrayList<>();
-      Connection side = remote(DriverManager.getConnection(url, "padlock", ""));
-      try {
-        try (Statement s = side.createStatement()) {
-          s.execute("CREATE TABLE side (x INT)");
-        }
-        for (int i = 0, n = 200 + random.nextInt(400); i < n; i++) {
-          CertificateRecord r = record(random);
-          store.recordIssued(r, new AuditEvent(NOW, "issue", r.serial().hex(), "test", ""));
-          acknowledged.add(r);
-        }
-        try (Statement s = side.createStatement()) {
-          s.execute("INSERT INTO side VALUES (1)"); // committed, its force not yet called
-        }
-        PowerLoss.cutAfterHeader(dir);
-        CertificateRecord next = record(random);
+      try (Side side = new Side("lag-" + round, true, round + 77)) {
+        side.execute("INSERT INTO side VALUES (1)"); // committed, its force not yet called
+        PowerLoss.cutAfterHeader(side.dir);
+        CertificateRecord next = record(side.random);
         try {
-          store.recordIssued(next, new AuditEvent(NOW, "issue", next.serial().hex(), "test", ""));
-          acknowledged.add(next);
+          side.store.recordIssued(next, new AuditEvent(NOW, "issue", next.serial().hex(), "test", ""));
+          side.acknowledged.add(next);
         } catch (PadlockException e) {
-          assertThat(PowerLoss.isCut(dir)).isTrue(); // the power went during it: not acknowledged
+          assertThat(PowerLoss.isCut(side.dir)).isTrue(); // the power went during it: not acknowledged
         }
-        Path image = Files.createDirectories(tmp.resolve("lag-image-" + round));
-        PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, Landing.HEADERS);
-        try (CertificateStore reopened = reopen(image)) {
-          for (CertificateRecord r : acknowledged) {
+        try (CertificateStore reopened = reopen(side.crash(Landing.HEADERS))) {
+          for (CertificateRecord r : side.acknowledged) {
             lost += reopened.find(r.serial()).isEmpty() ? 1 : 0;
           }
         }
-      } finally {
-        try {
-          side.close();
-        } catch (SQLException e) {
-          // the power is off
-        }
-        closeAfterTheCut(store);
       }
     }
     assertThat(lost).as("acknowledged certificates lost").isZero();
+  }
+
+  /**
+   * A store, and a session on its database that looks like another process's (through AUTO_SERVER: no
+   * store behind it), with a table of its own and a few hundred certificates issued by the store. H2's
+   * retention is 0: nothing but the version pin holds a dead chunk's space back, so it is reused at once.
+   */
+  private final class Side implements AutoCloseable {
+    final Path dir;
+    final Random random;
+    final CertificateStore store;
+    final Connection session;
+    final List<CertificateRecord> acknowledged = new ArrayList<>();
+
+    Side(String name, boolean forceToDisk, long seed) throws Exception {
+      random = new Random(seed * 0x9E3779B97F4A7C15L);
+      dir = Files.createDirectories(tmp.resolve(name));
+      String url = "jdbc:h2:powerloss:" + dir.resolve("padlock") + ";WRITE_DELAY=0";
+      store = JdbcStores.open(url, "padlock", "", 2, forceToDisk, 0);
+      session = remote(DriverManager.getConnection(url, "padlock", ""));
+      execute("CREATE TABLE side (x INT)");
+      for (int i = 0, n = 200 + random.nextInt(400); i < n; i++) {
+        CertificateRecord r = record(random);
+        store.recordIssued(r, new AuditEvent(NOW, "issue", r.serial().hex(), "test", ""));
+        acknowledged.add(r);
+      }
+    }
+
+    void execute(String sql) throws SQLException {
+      try (Statement s = session.createStatement()) {
+        s.execute(sql);
+      }
+    }
+
+    /** Cuts the power (if it is not cut yet) and returns the directory of what the disk holds after it. */
+    Path crash(Landing landing) throws IOException {
+      if (!PowerLoss.isCut(dir)) {
+        PowerLoss.cut(dir);
+      }
+      Path image = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-image"));
+      PowerLoss.image(dir.resolve("padlock.mv.db"), image.resolve("padlock.mv.db"), random, landing);
+      return image;
+    }
+
+    /** Whether the session's row is in the database after the power is cut. */
+    boolean rowSurvives(Landing landing) throws Exception {
+      Path image = crash(landing);
+      try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + image.resolve("padlock"), "padlock", "");
+           Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM side")) {
+        rs.next();
+        return rs.getInt(1) == 1;
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        session.close();
+      } catch (SQLException e) {
+        // the power is off
+      }
+      closeAfterTheCut(store);
+    }
   }
 
   @Test
