@@ -69,7 +69,7 @@ class PowerLossTest {
   @Test
   void diskKeepsEveryAcknowledgedIssuanceAndRevocationThroughAPowerCut() throws Exception {
     // Each write not yet forced lands whole or not at all. (Torn writes are not survived: H2 trusts a chunk
-    // whose first and last blocks are intact; see README, "Durability".)
+    // whose first and last blocks are intact; see README, `store.durability`.)
     rounds("disk", true, Landing.WHOLE);
   }
 
