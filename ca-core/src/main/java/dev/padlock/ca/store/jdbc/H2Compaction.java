@@ -1,10 +1,12 @@
 package dev.padlock.ca.store.jdbc;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.Chunk;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.RandomAccessStore;
@@ -76,6 +79,19 @@ final class H2Compaction {
   /** The version pinned when the last completed force began, and its store (guarded by this). */
   private MVStore.TxCounter forcedPin;
   private MVStore pinnedStore;
+  /**
+   * The version pinned when this process last pointed the store header at the last chunk, the version of
+   * that chunk, and the store (guarded by this): while it is held, no chunk written since can be overwritten,
+   * which is what lets a later force leave the header where it is (see {@link #reachesLastChunk}).
+   */
+  private MVStore.TxCounter headerPin;
+  private long headerPinChunk = -1;
+  private MVStore headerPinStore;
+  /** The version of the last chunk this process's forces put on the disk, and its store (guarded by this). */
+  private long forcedChunk = -1;
+  private MVStore forcedChunkStore;
+  private final AtomicLong pointed = new AtomicLong();
+  private final AtomicLong chained = new AtomicLong();
 
   /**
    * @param retentionMs H2's retention time to set on this process's database, or a negative number to
@@ -158,9 +174,11 @@ final class H2Compaction {
    * <p>First pins H2's current version. {@code MVStore.commit} then stores every change made so far
    * (waiting for a store another thread has in progress), as {@code CHECKPOINT} does. Holding H2's store
    * lock (no chunk can be written meanwhile), one fsync puts every chunk on the disk, and the store header
-   * is written to point at the last of them; a second fsync puts the header on the disk. Only then is the
-   * previous force's pin let go. Through another process's database (no store here) it calls {@value
-   * #FORCE_ALIAS}, which runs the same in that process.
+   * is written to point at the last of them; a second fsync puts the header on the disk. The header is left
+   * as it is, and the second fsync saved, when H2's recovery finds the last chunk from it already, through
+   * H2's predictions of where each next chunk goes ({@link #point}). Only then is the previous force's pin
+   * let go. Through another process's database (no store here) it calls {@value #FORCE_ALIAS}, which runs
+   * the same in that process, always pointing the header.
    *
    * <p>Why the header: a chunk written into reused space is found after a crash only through the store
    * header, and H2 2.5.252 writes the header, when it does, pointing at the chunk <em>before</em> the one
@@ -178,7 +196,7 @@ final class H2Compaction {
     }
     MVStore.TxCounter pin = store.registerVersionUsage();
     try {
-      forceAndPoint(store);
+      point(store, true, true);
     } catch (SQLException | RuntimeException e) {
       release(store, pin);
       throw e;
@@ -186,20 +204,171 @@ final class H2Compaction {
     advance(store, pin);
   }
 
+  /** Forces that left the store header where it was, because H2 finds the last chunk from it (see {@link #point}). */
+  static final int CHAIN_LIMIT = 64;
+
   /**
-   * Stores what H2 holds, forces it, points the store header at it and forces that: the body of {@link
-   * #force}, also run for another process's session by {@link H2Forcing} ({@value #FORCE_ALIAS}).
+   * The body of {@link #force} in this process: stores what H2 holds (if {@code storeFirst}) and forces it to
+   * the disk; then points the store header at the last chunk and forces the header, unless {@code mayChain}
+   * and H2's recovery would find that chunk from the header as it stands ({@link #reachesLastChunk}): then
+   * the one fsync is enough, and the header write and the second fsync are saved.
+   *
+   * <p>Pointing the header also pins H2's current version, kept until the next time this process points it:
+   * no chunk written since can be overwritten while the header may lead to later chunks through them.
    */
-  static void forceAndPoint(MVStore store) throws SQLException {
-    forceAndPoint(store, true);
+  private void point(MVStore store, boolean storeFirst, boolean mayChain) throws SQLException {
+    long pinnedChunk;
+    synchronized (this) {
+      pinnedChunk = headerPinStore == store ? headerPinChunk : -1;
+    }
+    long[] chunks = {-1, -1}; // the last chunk forced; the chunk the header was pointed at (or -1)
+    MVStore.TxCounter[] pin = {null};
+    try {
+      try {
+        if (storeFirst) {
+          store.commit();
+        }
+        FileStore<?> file = store.getFileStore();
+        store.executeFilestoreOperation(() -> {
+          file.sync();
+          chunks[0] = file.lastChunkVersion();
+          if (mayChain && pinnedChunk >= 0 && reachesLastChunk(file, pinnedChunk)) {
+            return;
+          }
+          pin[0] = store.registerVersionUsage();
+          chunks[1] = file.lastChunkVersion();
+          writeStoreHeader(file);
+        });
+        if (pin[0] != null) {
+          store.sync();
+        }
+      } catch (RuntimeException e) { // MVStoreException: a failed write or fsync (H2 then stops the store)
+        throw new SQLException("H2 could not write or force the database: " + e.getMessage(), "90028", e);
+      }
+      stillOpen(store);
+    } catch (SQLException e) {
+      if (pin[0] != null) {
+        release(store, pin[0]);
+      }
+      throw e;
+    }
+    MVStore.TxCounter previous = null;
+    MVStore previousStore = null;
+    synchronized (this) {
+      if (forcedChunkStore != store || forcedChunk < chunks[0]) {
+        forcedChunk = chunks[0];
+        forcedChunkStore = store;
+      }
+      if (pin[0] != null) {
+        previous = headerPin;
+        previousStore = headerPinStore;
+        headerPin = pin[0];
+        headerPinChunk = chunks[1];
+        headerPinStore = store;
+      }
+    }
+    if (previous != null) {
+      release(previousStore, previous);
+    }
+    (pin[0] != null ? pointed : chained).incrementAndGet();
   }
 
-  /** As {@link #forceAndPoint(MVStore)}; {@code storeFirst} false: forces and points at what is written only. */
-  private static void forceAndPoint(MVStore store, boolean storeFirst) throws SQLException {
+  /**
+   * Whether H2 2.5.252's recovery after a crash ({@code RandomAccessStore.readStoreHeader}) finds the last
+   * chunk from the store header as it stands, every chunk involved being on the disk: it starts at the chunk
+   * the header names and follows each chunk's prediction of where the next one goes ({@code next}, the block
+   * of the chunk with the next id), as long as each is where predicted and newer. H2 writes the next chunk
+   * where it predicted whenever it can, and then writes no header; only when the prediction fails (or
+   * every 20 chunks) does it write one, pointing at the chunk before.
+   *
+   * <p>What keeps the path valid until the header moves on: every chunk on it is at least as new as the
+   * chunk that was last when {@link #headerPin} was taken (checked), so it dies, if it does, at a version the
+   * pin holds, and H2 overwrites no chunk that died at a version still pinned ({@code
+   * FileStore.canOverwriteChunk}); the header itself is only ever rewritten to point at a newer chunk. A path
+   * is followed at most {@link #CHAIN_LIMIT} chunks past the pinned one: the pin also keeps dead chunks' space
+   * from being reused.
+   */
+  private static boolean reachesLastChunk(FileStore<?> file, long pinnedChunk) {
+    if (GET_CHUNKS == null || LAST_CHUNK == null) {
+      return false;
+    }
+    Map<String, Object> header = file.getStoreHeader();
+    long id = number(header.get("chunk"));
+    long block = number(header.get("block"));
+    Map<Integer, Chunk<?>> chunks;
+    Chunk<?> last;
     try {
-      if (storeFirst) {
-        store.commit();
+      @SuppressWarnings("unchecked")
+      Map<Integer, Chunk<?>> all = (Map<Integer, Chunk<?>>) GET_CHUNKS.invoke(file);
+      chunks = all;
+      last = (Chunk<?>) LAST_CHUNK.get(file);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+    if (last == null || id < 0 || last.version - pinnedChunk > CHAIN_LIMIT) {
+      return false;
+    }
+    Chunk<?> c = chunks.get((int) id);
+    if (c == null || c.block != block || c.version < pinnedChunk) {
+      return false;
+    }
+    while (c.id != last.id) {
+      Chunk<?> n = chunks.get((c.id + 1) & Chunk.MAX_ID);
+      if (n == null || c.next == 0 || n.block != c.next || n.version <= c.version || n.version > last.version) {
+        return false;
       }
+      c = n;
+    }
+    return c == last;
+  }
+
+  /** A number in H2's store header: a Number once H2 wrote it, a hex string as read from the file; -1 if neither. */
+  private static long number(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    if (v instanceof String hex) {
+      try {
+        return Long.parseLong(hex, 16);
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** H2's protected {@code FileStore.getChunks()} and {@code FileStore.lastChunk}; null if this H2 lacks them. */
+  private static final Method GET_CHUNKS = method(FileStore.class, "getChunks");
+  private static final Field LAST_CHUNK = field(FileStore.class, "lastChunk");
+
+  private static Method method(Class<?> type, String name) {
+    try {
+      Method m = type.getDeclaredMethod(name);
+      m.setAccessible(true);
+      return m;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Field field(Class<?> type, String name) {
+    try {
+      Field f = type.getDeclaredField(name);
+      f.setAccessible(true);
+      return f;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Stores what H2 holds, forces it, points the store header at it and forces that: what {@link #force} does
+   * when it points the header, run for another process's session by {@link H2Forcing} ({@value
+   * #FORCE_ALIAS}). It pins nothing: the header it writes names a chunk newer than any this process pinned.
+   */
+  static void forceAndPoint(MVStore store) throws SQLException {
+    try {
+      store.commit();
       FileStore<?> file = store.getFileStore();
       store.executeFilestoreOperation(() -> {
         file.sync();
@@ -226,33 +395,21 @@ final class H2Compaction {
     if (store == null) {
       return;
     }
+    long forced;
+    synchronized (this) {
+      forced = forcedChunkStore == store ? forcedChunk : -1;
+    }
     FileStore<?> file = store.getFileStore();
-    boolean[] behind = {false};
+    long[] last = {-1};
     try {
-      store.executeFilestoreOperation(() -> behind[0] = file.lastChunkVersion() != headerVersion(file));
+      store.executeFilestoreOperation(() -> last[0] = file.lastChunkVersion());
     } catch (RuntimeException e) {
       throw new SQLException("H2 could not read the database's state: " + e.getMessage(), "90028", e);
     }
-    if (behind[0]) {
-      forceAndPoint(store, false); // not storing: this transaction's own changes would be written, and with
-                                   // them H2's late header pointing at the chunk not yet forced
+    if (last[0] > forced) {
+      point(store, false, false); // not storing: this transaction's own changes would be written, and with
+                                  // them H2's late header pointing at the chunk not yet forced
     }
-  }
-
-  /** The version of the chunk the store header points at, as H2 last wrote or read it; -1 if none. */
-  private static long headerVersion(FileStore<?> file) {
-    Object v = file.getStoreHeader().get("version");
-    if (v instanceof Number n) {
-      return n.longValue();
-    }
-    if (v instanceof String hex) {
-      try {
-        return Long.parseLong(hex, 16);
-      } catch (NumberFormatException e) {
-        return -1;
-      }
-    }
-    return -1;
   }
 
   /** The SQL function, in each H2 database padlock opens, that forces it in the process holding the file. */
@@ -386,18 +543,38 @@ final class H2Compaction {
    * fails the pin stays: H2 then closes without giving space back, but reuses nothing it should not.
    */
   void closing(Connection c) throws SQLException {
-    sync(c);
+    MVStore open = mvStore(c);
+    if (open != null) {
+      point(open, true, false); // the header at the last chunk: nothing relies on a path through others
+    } else {
+      sync(c);
+    }
     MVStore.TxCounter pin;
     MVStore store;
+    MVStore.TxCounter header;
+    MVStore headerStore;
     synchronized (this) {
       pin = forcedPin;
       store = pinnedStore;
       forcedPin = null;
       pinnedStore = null;
+      header = headerPin;
+      headerStore = headerPinStore;
+      headerPin = null;
+      headerPinStore = null;
+      headerPinChunk = -1;
     }
     if (pin != null) {
       release(store, pin);
     }
+    if (header != null) {
+      release(headerStore, header);
+    }
+  }
+
+  /** The version pinned when this process last pointed the store header, or -1 (tests). */
+  synchronized long headerPinnedVersion() {
+    return headerPin == null ? -1 : headerPin.version;
   }
 
   /** The version pinned by the last completed force in this process, or -1 (tests). */
@@ -410,6 +587,16 @@ final class H2Compaction {
     try (Statement s = c.createStatement()) {
       s.execute("CHECKPOINT SYNC");
     }
+  }
+
+  /** Forces that pointed the store header at the last chunk (two fsyncs), since the store opened. */
+  long pointed() {
+    return pointed.get();
+  }
+
+  /** Forces that left the header where it was, H2 finding the last chunk from it (one fsync), since the store opened. */
+  long chained() {
+    return chained.get();
   }
 
   /** Compactions that rewrote something, since the store opened. */

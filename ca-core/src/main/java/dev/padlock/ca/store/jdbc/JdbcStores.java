@@ -54,7 +54,7 @@ public final class JdbcStores {
   }
 
   /**
-   * @param forceToDisk force H2's file to the disk (two fsyncs) after each transaction that issues, revokes
+   * @param forceToDisk force H2's file to the disk (one or two fsyncs) after each transaction that issues, revokes
    *     or audits (H2 only)
    */
   public static CertificateStore open(String jdbcUrl, String user, String password, int poolSize,
