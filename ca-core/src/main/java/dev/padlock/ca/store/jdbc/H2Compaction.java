@@ -204,7 +204,10 @@ final class H2Compaction {
     advance(store, pin);
   }
 
-  /** Forces that left the store header where it was, because H2 finds the last chunk from it (see {@link #point}). */
+  /**
+   * How many chunk versions past the one pinned when the header was last pointed a force may still leave the
+   * header where it is ({@link #reachesLastChunk}): the pin also holds back dead chunks' space.
+   */
   static final int CHAIN_LIMIT = 64;
 
   /**
@@ -594,7 +597,7 @@ final class H2Compaction {
     return pointed.get();
   }
 
-  /** Forces that left the header where it was, H2 finding the last chunk from it (one fsync), since the store opened. */
+  /** Forces that left the header where it was, H2 finding the last chunk from it (one fsync), since opening. */
   long chained() {
     return chained.get();
   }

@@ -52,8 +52,8 @@ public final class JdbcCertificateStore implements CertificateStore {
   /**
    * @param forceToDisk after each transaction that issues, revokes, or writes an audit entry, force the
    *     database to the disk ({@link H2Compaction#force}: the commit's fsync, and its store header's when H2
-   *     would not find the commit otherwise, shared by a group commit's batch) before returning; false leaves the flush to the operating system,
-   *     so a power failure may lose the last commits (or, measured, damage the file past opening)
+   *     would not find the commit otherwise, shared by a group commit's batch) before returning; false
+   *     leaves the flush to the operating system, so a power failure may lose the last commits (or, measured, damage the file past opening)
    * @param compaction for an H2 database: counts the commits that issue, revoke or audit, and compacts the
    *     file every so many of them, and forces (null for other databases, which never force: then {@code
    *     forceToDisk} is false)
