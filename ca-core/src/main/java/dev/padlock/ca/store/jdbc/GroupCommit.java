@@ -1,5 +1,7 @@
 package dev.padlock.ca.store.jdbc;
 
+import dev.padlock.ca.ErrorCode;
+import dev.padlock.ca.PadlockException;
 import dev.padlock.ca.audit.AuditEvent;
 import dev.padlock.ca.store.CertificateRecord;
 import java.time.Instant;
@@ -86,12 +88,12 @@ final class GroupCommit {
       } catch (RuntimeException e) {
         // The writer failed: no item of the batch is known to be on the disk, whatever outcome the writer
         // gave it before it failed (a certificate it inserted, in a transaction that then could not commit).
-        for (Item i : batch) {
-          if (i.failure == null) {
-            i.outcome = null;
-            i.failure = e;
-          }
-        }
+        fail(batch, e);
+      } catch (Error e) {
+        // The same for an error (an AssertionError from the database's code, OutOfMemoryError): the other
+        // callers of the batch get it as the store's failure, and this one the error itself.
+        fail(batch, new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store failed: " + e, e));
+        throw e;
       } finally {
         synchronized (this) {
           for (Item i : batch) {
@@ -113,5 +115,14 @@ final class GroupCommit {
       throw item.failure;
     }
     return item.outcome;
+  }
+
+  private static void fail(List<Item> batch, RuntimeException e) {
+    for (Item i : batch) {
+      if (i.failure == null) {
+        i.outcome = null;
+        i.failure = e;
+      }
+    }
   }
 }
