@@ -102,7 +102,7 @@ public final class JdbcCertificateStore implements CertificateStore {
     try {
       SQLException last = null;
       for (int attempt = 0; attempt < MAX_ATTEMPTS && !todo.isEmpty(); attempt++) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
           c.setAutoCommit(false);
           audit.begin();
           try {
@@ -531,7 +531,7 @@ public final class JdbcCertificateStore implements CertificateStore {
   private <T> T inTransaction(Work<T> work, boolean audited) {
     SQLException last = null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
+      try (Connection c = connection()) {
         c.setAutoCommit(false);
         if (audited) {
           audit.begin();
@@ -540,6 +540,8 @@ public final class JdbcCertificateStore implements CertificateStore {
           T result = work.run(c);
           if (audited && compaction != null) {
             compaction.beforeCommit(c);
+          } else if (compaction != null) {
+            compaction.running(c);
           }
           c.commit();
           if (audited) {
@@ -615,6 +617,23 @@ public final class JdbcCertificateStore implements CertificateStore {
       }
     }
     return false;
+  }
+
+  /**
+   * A connection for a transaction; on H2, refused once H2 has stopped the database after a failed write
+   * ({@link H2Compaction#running}): no statement reaches a stopped store.
+   */
+  private Connection connection() throws SQLException {
+    Connection c = dataSource.getConnection();
+    if (compaction != null) {
+      try {
+        compaction.running(c);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+    }
+    return c;
   }
 
   /** Lock timeouts (H2: HYT00) and serialization failures (PostgreSQL: 40001, 40P01) are worth a retry. */

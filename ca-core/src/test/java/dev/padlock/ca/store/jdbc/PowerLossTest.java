@@ -57,7 +57,8 @@ class PowerLossTest {
   private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
   private static final int RETENTION_MS = 100;
   private static final int WRITERS = 4;
-  private static final int ROUNDS = 4;
+  /** Rounds per crash test; more with {@code -Dpadlock.powerloss.rounds=N} (to look for a rare loss). */
+  private static final int ROUNDS = Integer.getInteger("padlock.powerloss.rounds", 4);
 
   @TempDir Path tmp;
 
