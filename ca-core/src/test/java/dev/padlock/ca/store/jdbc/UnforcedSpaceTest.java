@@ -76,6 +76,25 @@ class UnforcedSpaceTest {
   }
 
   @Test
+  void forcesThatLeaveTheHeaderWhereItIsHoldBackAtMostChainLimitVersions() throws Exception {
+    // A force that leaves the store header where it is keeps the pin taken when the header was last pointed
+    // (H2Compaction#point), and with it every dead chunk since: H2 would reuse no space while forces chain.
+    // CHAIN_LIMIT is what bounds it, after every force.
+    String url = JdbcStores.h2Url(tmp);
+    try (CertificateStore store = JdbcStores.open(url, "padlock", "", 2, true, 0)) {
+      H2Compaction compaction = ((JdbcCertificateStore) store).compaction();
+      long widest = 0;
+      for (int i = 0; i < 600; i++) {
+        issue(store);
+        widest = Math.max(widest, compaction.forcedVersion() - compaction.headerPinnedVersion());
+      }
+      assertThat(compaction.chained()).as("forces that left the header where it was").isPositive();
+      assertThat(compaction.pointed()).as("forces that pointed it").isPositive();
+      assertThat(widest).isLessThanOrEqualTo(H2Compaction.CHAIN_LIMIT + 2);
+    }
+  }
+
+  @Test
   void closingLetsThePinGo() throws Exception {
     String url = JdbcStores.h2Url(tmp);
     try (Connection other = DriverManager.getConnection(url, "padlock", "")) { // keeps the database open
