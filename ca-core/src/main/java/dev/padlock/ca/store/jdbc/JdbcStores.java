@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -100,6 +101,16 @@ public final class JdbcStores {
       throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
           "cannot migrate the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
+    try (Connection c = ds.getConnection()) {
+      checkTables(c, jdbcUrl);
+    } catch (SQLException | RuntimeException e) {
+      ds.close();
+      if (e instanceof PadlockException p) {
+        throw p;
+      }
+      throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+          "cannot open the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+    }
     if (!jdbcUrl.startsWith("jdbc:h2:")) {
       return new JdbcCertificateStore(ds, ds, false, null);
     }
@@ -112,6 +123,28 @@ public final class JdbcStores {
           "cannot open the certificate store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
     return new JdbcCertificateStore(ds, ds, forceToDisk, compaction);
+  }
+
+  /** The tables the migrations create (db/migration), every one of which the store reads or writes. */
+  static final List<String> TABLES = List.of("certificates", "certificate_names", "revocations", "crl",
+      "audit_log", "enrollment_tokens");
+
+  /**
+   * Refuses a store whose schema history says it is migrated but that lacks one of its tables, or cannot
+   * read it: H2 opening a file damaged by a torn write drops a table whose pages it cannot read, and says
+   * so only in its trace file (PowerLossTest). Without this the CA would start and fail request by request,
+   * or carry on with its certificates or its audit log gone.
+   */
+  private static void checkTables(Connection c, String jdbcUrl) throws SQLException {
+    for (String table : TABLES) {
+      try (Statement s = c.createStatement()) {
+        s.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
+      } catch (SQLException e) {
+        throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store at " + redact(jdbcUrl)
+            + " has no table " + table + ", or cannot read it, though its schema is migrated: the database"
+            + " is damaged; restore the CA directory from a backup", e);
+      }
+    }
   }
 
   /** What {@link #compactH2} did: the size of the database file before and after, in bytes. */
