@@ -391,7 +391,8 @@ final class H2Compaction {
    * own header pointing at that chunk (one chunk late, see {@link #force}) before the chunk is on the disk;
    * a power cut that keeps the header and not the chunk sends H2's recovery past commits already
    * acknowledged (PowerLossTest). Runs under this process's writers' turns; a commit from another process in
-   * the microseconds between this check and the commit is not covered.
+   * the microseconds between this check and the commit is not covered. First, in any store, refuses a
+   * store H2 has stopped ({@link #running}).
    */
   void beforeCommit(Connection c) throws SQLException {
     MVStore store = mvStore(c);
