@@ -83,18 +83,22 @@ final class GroupCommit {
       }
     }
     if (!batch.isEmpty()) {
+      boolean settled = false;
       try {
         writer.write(batch);
+        settled = true;
       } catch (RuntimeException e) {
         // The writer failed: no item of the batch is known to be on the disk, whatever outcome the writer
         // gave it before it failed (a certificate it inserted, in a transaction that then could not commit).
         fail(batch, e);
-      } catch (Error e) {
-        // The same for an error (an AssertionError from the database's code, OutOfMemoryError): the other
-        // callers of the batch get it as the store's failure, and this one the error itself.
-        fail(batch, new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store failed: " + e, e));
-        throw e;
+        settled = true; // every item has its failure
       } finally {
+        if (!settled) {
+          // The same for an error (an AssertionError from the database's code, OutOfMemoryError): the other
+          // callers of the batch get the store's failure, and this one the error itself, thrown on.
+          fail(batch, new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+              "the certificate store failed while writing this certificate's batch"));
+        }
         synchronized (this) {
           for (Item i : batch) {
             i.done = true;
@@ -115,6 +119,11 @@ final class GroupCommit {
       throw item.failure;
     }
     return item.outcome;
+  }
+
+  /** How many callers wait in the queue (tests). */
+  synchronized int queued() {
+    return queue.size();
   }
 
   private static void fail(List<Item> batch, RuntimeException e) {

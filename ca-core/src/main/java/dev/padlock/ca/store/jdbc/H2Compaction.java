@@ -194,6 +194,7 @@ final class H2Compaction {
       forceRemote(c);
       return;
     }
+    stillOpen(store); // a stopped store's version counter may be below zero: see running
     MVStore.TxCounter pin = store.registerVersionUsage();
     try {
       point(store, true, true);
@@ -220,6 +221,7 @@ final class H2Compaction {
    * no chunk written since can be overwritten while the header may lead to later chunks through them.
    */
   private void point(MVStore store, boolean storeFirst, boolean mayChain) throws SQLException {
+    stillOpen(store);
     long pinnedChunk;
     synchronized (this) {
       pinnedChunk = headerPinStore == store ? headerPinChunk : -1;

@@ -629,7 +629,11 @@ public final class JdbcCertificateStore implements CertificateStore {
       try {
         compaction.running(c);
       } catch (SQLException e) {
-        c.close();
+        try {
+          c.close();
+        } catch (SQLException s) {
+          e.addSuppressed(s);
+        }
         throw e;
       }
     }

@@ -131,18 +131,21 @@ public final class JdbcStores {
 
   /**
    * Refuses a store whose schema history says it is migrated but that lacks one of its tables, or cannot
-   * read it: H2 opening a file damaged by a torn write drops a table whose pages it cannot read, and says
-   * so only in its trace file (PowerLossTest). Without this the CA would start and fail request by request,
-   * or carry on with its certificates or its audit log gone.
+   * read its first row: H2 opening a file damaged by a torn write drops a table whose pages it cannot read,
+   * and says so only in its trace file (PowerLossTest). Without this the CA would start and fail request by
+   * request, or carry on with its certificates or its audit log gone.
    */
   private static void checkTables(Connection c, String jdbcUrl) throws SQLException {
     for (String table : TABLES) {
       try (Statement s = c.createStatement()) {
-        s.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
+        s.executeQuery("SELECT 1 FROM " + table + " LIMIT 1").close();
       } catch (SQLException e) {
+        String cause = rootMessage(e);
+        cause = cause == null ? "" : " (" + cause.lines().findFirst().orElse("") + ")";
         throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store at " + redact(jdbcUrl)
-            + " has no table " + table + ", or cannot read it, though its schema is migrated: the database"
-            + " is damaged; restore the CA directory from a backup", e);
+            + " has no table " + table + ", or cannot read it, though its schema is migrated" + cause + ": "
+            + (jdbcUrl.startsWith("jdbc:h2:") ? "the database is damaged; restore the CA directory from a backup"
+                : "check the database's permissions and schema, or restore it from a backup"), e);
       }
     }
   }

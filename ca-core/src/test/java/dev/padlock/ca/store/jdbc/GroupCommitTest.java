@@ -14,21 +14,25 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class GroupCommitTest {
   @Test
+  @Timeout(30)
   void aBatchWhoseWriterThrowsAnErrorStoresNoneOfItsCallers() throws Exception {
-    // The first batch holds one caller and waits until two more are queued behind it; they make the second
+    // The first batch (one caller) is held until two more callers are queued behind it; they make the second
     // batch, whose writer gives both an outcome and then fails with an Error (as H2 did with -ea after a
     // failed write: an AssertionError). Neither may be told its certificate was stored.
-    CountDownLatch queued = new CountDownLatch(1);
-    List<Thread> callers = new ArrayList<>();
-    int[] batches = {0};
+    CountDownLatch writingFirst = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger batches = new AtomicInteger();
     GroupCommit group = new GroupCommit(batch -> {
-      if (batches[0]++ == 0) {
+      if (batches.getAndIncrement() == 0) {
+        writingFirst.countDown();
         try {
-          queued.await();
+          release.await();
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
@@ -42,21 +46,11 @@ class GroupCommitTest {
     Random random = new Random(3);
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
-      CountDownLatch first = new CountDownLatch(1);
-      Future<Outcome> a = pool.submit(() -> {
-        synchronized (callers) {
-          callers.add(Thread.currentThread());
-        }
-        first.countDown();
-        return group.submit(item(random));
-      });
-      first.await();
+      Future<Outcome> first = pool.submit(() -> group.submit(item(random)));
+      writingFirst.await();
       List<Future<Object>> others = new ArrayList<>();
       for (int n = 0; n < 2; n++) {
         others.add(pool.submit(() -> {
-          synchronized (callers) {
-            callers.add(Thread.currentThread());
-          }
           try {
             return group.submit(item(random));
           } catch (RuntimeException | Error e) {
@@ -64,18 +58,11 @@ class GroupCommitTest {
           }
         }));
       }
-      // Both waiting in the queue (not a sleep: each has parked in GroupCommit's wait).
-      while (true) {
-        synchronized (callers) {
-          if (callers.size() == 3 && callers.stream().skip(1)
-              .allMatch(t -> t.getState() == Thread.State.WAITING)) {
-            break;
-          }
-        }
+      while (group.queued() < 2) { // not a sleep: both are queued as soon as their threads run
         Thread.onSpinWait();
       }
-      queued.countDown();
-      assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.STORED);
+      release.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.STORED);
       List<Object> results = new ArrayList<>();
       for (Future<Object> f : others) {
         results.add(f.get(10, TimeUnit.SECONDS));

@@ -90,7 +90,9 @@ class UnforcedSpaceTest {
       }
       assertThat(compaction.chained()).as("forces that left the header where it was").isPositive();
       assertThat(compaction.pointed()).as("forces that pointed it").isPositive();
-      assertThat(widest).isLessThanOrEqualTo(H2Compaction.CHAIN_LIMIT + 2);
+      // Chains ran long (to the bound itself, 64, in 6 of 6 runs; else removing it could go unnoticed), and
+      // the bound held.
+      assertThat(widest).isBetween(H2Compaction.CHAIN_LIMIT / 2L, H2Compaction.CHAIN_LIMIT + 2L);
     }
   }
 
