@@ -94,10 +94,12 @@ final class GroupCommit {
         settled = true; // every item has its failure
       } finally {
         if (!settled) {
-          // The same for an error (an AssertionError from the database's code, OutOfMemoryError): the other
-          // callers of the batch get the store's failure, and this one the error itself, thrown on.
-          fail(batch, new PadlockException(ErrorCode.STORE_UNAVAILABLE,
-              "the certificate store failed while writing this certificate's batch"));
+          // The same for an error (an AssertionError from the database's code, OutOfMemoryError): no outcome
+          // stands (nothing allocated here, so this cannot fail), and each caller of the batch without a
+          // failure of its own throws the store's failure below; this one throws the error itself, on.
+          for (int n = 0; n < batch.size(); n++) {
+            batch.get(n).outcome = null;
+          }
         }
         synchronized (this) {
           for (Item i : batch) {
@@ -117,6 +119,10 @@ final class GroupCommit {
     }
     if (item.failure != null) {
       throw item.failure;
+    }
+    if (item.outcome == null) { // the batch's writer stopped with an error, not an exception
+      throw new PadlockException(ErrorCode.STORE_UNAVAILABLE,
+          "the certificate store failed while writing this certificate's batch");
     }
     return item.outcome;
   }
