@@ -1,5 +1,6 @@
 package dev.padlock.ca.store.jdbc;
 
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -343,24 +344,20 @@ final class H2Compaction {
   }
 
   /** H2's protected {@code FileStore.getChunks()} and {@code FileStore.lastChunk}; null if this H2 lacks them. */
-  private static final Method GET_CHUNKS = method(FileStore.class, "getChunks");
-  private static final Field LAST_CHUNK = field(FileStore.class, "lastChunk");
+  private static final Method GET_CHUNKS = accessible(() -> FileStore.class.getDeclaredMethod("getChunks"));
+  private static final Field LAST_CHUNK = accessible(() -> FileStore.class.getDeclaredField("lastChunk"));
 
-  private static Method method(Class<?> type, String name) {
-    try {
-      Method m = type.getDeclaredMethod(name);
-      m.setAccessible(true);
-      return m;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
+  /** Finds a member of H2's by reflection. */
+  private interface Lookup<T extends AccessibleObject> {
+    T find() throws ReflectiveOperationException;
   }
 
-  private static Field field(Class<?> type, String name) {
+  /** The member {@code lookup} finds, made accessible; null if this H2 lacks it or refuses access. */
+  private static <T extends AccessibleObject> T accessible(Lookup<T> lookup) {
     try {
-      Field f = type.getDeclaredField(name);
-      f.setAccessible(true);
-      return f;
+      T member = lookup.find();
+      member.setAccessible(true);
+      return member;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
@@ -495,17 +492,8 @@ final class H2Compaction {
   }
 
   /** H2's private {@code RandomAccessStore.writeStoreHeader()}: 2.5.252 has no public way to write the header. */
-  private static final Method WRITE_STORE_HEADER = writeStoreHeaderMethod();
-
-  private static Method writeStoreHeaderMethod() {
-    try {
-      Method m = RandomAccessStore.class.getDeclaredMethod("writeStoreHeader");
-      m.setAccessible(true);
-      return m;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null; // checked when a store opens
-    }
-  }
+  private static final Method WRITE_STORE_HEADER = // null: checked when a store opens
+      accessible(() -> RandomAccessStore.class.getDeclaredMethod("writeStoreHeader"));
 
   /** Throws unless this H2 lets a store header be written (checked before anything is written). */
   static void checkHeaderWritable(Connection c) throws SQLException {
