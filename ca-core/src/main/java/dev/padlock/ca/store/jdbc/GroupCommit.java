@@ -82,40 +82,17 @@ final class GroupCommit {
         }
       }
     }
-    if (!batch.isEmpty()) {
-      boolean settled = false;
-      try {
-        writer.write(batch);
-        settled = true;
-      } catch (RuntimeException e) {
-        // The writer failed: no item of the batch is known to be on the disk, whatever outcome the writer
-        // gave it before it failed (a certificate it inserted, in a transaction that then could not commit).
-        fail(batch, e);
-        settled = true; // every item has its failure
-      } finally {
-        if (!settled) {
-          // The same for an error (an AssertionError from the database's code, OutOfMemoryError): no outcome
-          // stands (nothing allocated here, so this cannot fail), and each caller of the batch without a
-          // failure of its own throws the store's failure below; this one throws the error itself, on.
-          for (int n = 0; n < batch.size(); n++) {
-            batch.get(n).outcome = null;
-          }
-        }
-        synchronized (this) {
-          for (Item i : batch) {
-            i.done = true;
-          }
-          if (queue.isEmpty()) {
-            writing = false;
-          } else {
-            queue.peek().turn = true;
-          }
-          notifyAll();
-        }
+    try {
+      if (!batch.isEmpty()) {
+        // The write does not run interrupted (see JdbcCertificateStore.uninterrupted): an interrupt the wait
+        // above missed (it returned for a notify that came first) or that came before is held back too.
+        interrupted |= Thread.interrupted();
+        write(batch);
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    } finally {
+      if (interrupted) { // set again, also when the write throws
+        Thread.currentThread().interrupt();
+      }
     }
     if (item.failure != null) {
       throw item.failure;
@@ -125,6 +102,43 @@ final class GroupCommit {
           "the certificate store failed while writing this certificate's batch");
     }
     return item.outcome;
+  }
+
+  /**
+   * Writes {@code batch} (this caller's turn), settles every item of it, and hands the turn on. An Error from
+   * the writer goes on to this caller, after every item is settled.
+   */
+  private void write(List<Item> batch) {
+    boolean settled = false;
+    try {
+      writer.write(batch);
+      settled = true;
+    } catch (RuntimeException e) {
+      // The writer failed: no item of the batch is known to be on the disk, whatever outcome the writer
+      // gave it before it failed (a certificate it inserted, in a transaction that then could not commit).
+      fail(batch, e);
+      settled = true; // every item has its failure
+    } finally {
+      if (!settled) {
+        // The same for an error (an AssertionError from the database's code, OutOfMemoryError): no outcome
+        // stands (nothing allocated here, so this cannot fail), and each caller of the batch without a
+        // failure of its own throws the store's failure in submit; this one throws the error itself, on.
+        for (int n = 0; n < batch.size(); n++) {
+          batch.get(n).outcome = null;
+        }
+      }
+      synchronized (this) {
+        for (Item i : batch) {
+          i.done = true;
+        }
+        if (queue.isEmpty()) {
+          writing = false;
+        } else {
+          queue.peek().turn = true;
+        }
+        notifyAll();
+      }
+    }
   }
 
   /** How many callers wait in the queue (tests). */

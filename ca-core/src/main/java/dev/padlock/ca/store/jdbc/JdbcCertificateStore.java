@@ -357,6 +357,10 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public boolean saveCrl(StoredCrl crl) {
+    return uninterrupted(() -> saveCrlNow(crl));
+  }
+
+  private boolean saveCrlNow(StoredCrl crl) {
     // Taking turns with the other writers (in a store that forces its commits): H2 may reuse the space a
     // commit frees as soon as it is committed, so no write may come between another writer's commit and its
     // force, nor between the CRL's and its own.
@@ -529,6 +533,28 @@ public final class JdbcCertificateStore implements CertificateStore {
   }
 
   private <T> T inTransaction(Work<T> work, boolean audited) {
+    return uninterrupted(() -> inTransactionNow(work, audited));
+  }
+
+  /**
+   * Runs {@code body} with the calling thread's interrupt held back, and sets it again afterwards. H2 does its
+   * file I/O on the calling thread, through an interruptible {@code FileChannel}: one write on an interrupted
+   * thread closes the channel, and H2 then stops the whole database for this process ("The database has been
+   * closed" for every statement after it) until padlock restarts. An interrupt that arrives while H2 is in
+   * its I/O is not held back.
+   */
+  static <T> T uninterrupted(java.util.function.Supplier<T> body) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return body.get();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private <T> T inTransactionNow(Work<T> work, boolean audited) {
     SQLException last = null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try (Connection c = connection()) {
@@ -648,6 +674,13 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public void close() {
+    uninterrupted(() -> {
+      closeNow();
+      return null;
+    });
+  }
+
+  private void closeNow() {
     if (forceToDisk) {
       // H2 compacts the file as it closes, and asserts that no version is pinned any more: force what is
       // committed, and let the pin go, first.

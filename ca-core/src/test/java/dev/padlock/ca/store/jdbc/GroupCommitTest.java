@@ -14,7 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -71,6 +73,60 @@ class GroupCommitTest {
       assertThat(results).filteredOn(r -> r instanceof AssertionError).hasSize(1); // the one that wrote
       assertThat(results).filteredOn(r -> r instanceof PadlockException p
           && p.code() == ErrorCode.STORE_UNAVAILABLE).hasSize(1); // the one that waited for it
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void aCallerInterruptedWhileQueuedKeepsItsInterruptWhenItsWriteThrowsAnError() throws Exception {
+    // The first caller's batch is held; a second caller queues behind it and is interrupted while it waits.
+    // Its certificate is still written (it cannot be taken back), in its own turn, and that write fails with
+    // an Error: the Error goes on to it, and so must the interrupt it was given.
+    CountDownLatch writingFirst = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger batches = new AtomicInteger();
+    GroupCommit group = new GroupCommit(batch -> {
+      if (batches.getAndIncrement() == 0) {
+        writingFirst.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        batch.forEach(i -> i.outcome = Outcome.STORED);
+        return;
+      }
+      assertThat(Thread.currentThread().isInterrupted()).isFalse(); // the write does not run interrupted
+      throw new AssertionError("v=724 / cnt=0");
+    });
+    Random random = new Random(5);
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    AtomicReference<Object> thrown = new AtomicReference<>();
+    AtomicBoolean interruptedAfter = new AtomicBoolean();
+    Thread second = new Thread(() -> {
+      try {
+        group.submit(item(random));
+      } catch (RuntimeException | Error e) {
+        thrown.set(e);
+      }
+      interruptedAfter.set(Thread.currentThread().isInterrupted());
+    });
+    try {
+      Future<Outcome> first = pool.submit(() -> group.submit(item(random)));
+      writingFirst.await();
+      second.start();
+      while (group.queued() < 1) { // not a sleep: queued as soon as its thread runs
+        Thread.onSpinWait();
+      }
+      second.interrupt();
+      release.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.STORED);
+      second.join(10_000);
+      assertThat(second.isAlive()).isFalse();
+      assertThat(thrown.get()).isInstanceOf(AssertionError.class);
+      assertThat(interruptedAfter.get()).isTrue();
     } finally {
       pool.shutdownNow();
     }

@@ -75,6 +75,32 @@ class StoreDurabilityTest {
   }
 
   @Test
+  void aCallerWithAPendingInterruptNeitherStopsTheDatabaseNorLosesTheInterrupt() {
+    // H2 writes on the calling thread through an interruptible FileChannel: one write on an interrupted thread
+    // closed the channel, and H2 stopped the database for the whole process ("The database has been closed"
+    // for every statement after it). The store holds the interrupt back while it writes, then sets it again.
+    CertificateRecord first = record();
+    CertificateRecord second = record();
+    try (CertificateStore store = JdbcStores.openH2(tmp.resolve("interrupted"), 2)) {
+      try {
+        Thread.currentThread().interrupt();
+        store.recordIssued(first, event("issue", first)); // the group commit's write
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        store.revoke(first.serial(), RevocationReason.KEY_COMPROMISE, NOW, event("revoke", first)); // a transaction
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        assertThat(store.saveCrl(new StoredCrl(BigInteger.ONE, NOW, NOW.plusSeconds(86_400), new byte[4096])))
+            .isTrue();
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      store.recordIssued(second, event("issue", second)); // the database still takes writes
+      assertThat(store.find(first.serial()).orElseThrow().revocation()).isPresent();
+      assertThat(store.find(second.serial())).isPresent();
+    }
+  }
+
+  @Test
   void aDatabaseThatLostATableIsRefusedAtOpenAndLeftAsItIs() throws Exception {
     // What H2 does when it opens a file a torn write damaged: it drops a table it cannot read (PowerLossTest),
     // and the schema history still says every migration ran. Each table in turn.
