@@ -244,16 +244,30 @@ public final class PadlockServer implements AutoCloseable {
     return server;
   }
 
-  /** Stops both listeners (letting requests in flight finish, up to 5 s) and closes the CA. */
+  /**
+   * Stops both listeners (letting requests in flight finish, up to 5 s), then the renewal of the server's own
+   * certificate (a renewal under way finishes), and closes the CA. Nothing is interrupted while it may be
+   * writing to the store: an interrupt in H2's file I/O stops the database (see
+   * {@code JdbcCertificateStore.uninterrupted}); only a renewal still running after 10 s is.
+   */
   @Override
   public void close() {
-    renewer.shutdownNow();
     for (Server s : new Server[] {https, http}) {
       try {
         s.stop();
       } catch (Exception e) {
         LOG.warn("stopping {}: {}", s, e.toString());
       }
+    }
+    renewer.shutdown();
+    try {
+      if (!renewer.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("the server certificate's renewal did not finish within 10 s: interrupting it");
+        renewer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      renewer.shutdownNow();
     }
     ca.close();
   }

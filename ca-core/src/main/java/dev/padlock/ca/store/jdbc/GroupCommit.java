@@ -84,8 +84,9 @@ final class GroupCommit {
     }
     try {
       if (!batch.isEmpty()) {
-        // The write does not run interrupted (see JdbcCertificateStore.uninterrupted): an interrupt the wait
-        // above missed (it returned for a notify that came first) or that came before is held back too.
+        // The write does not start interrupted (see JdbcCertificateStore.uninterrupted): an interrupt that
+        // came before submit, or that the wait above did not throw (it returned for a notify that came
+        // first), is held back too.
         interrupted |= Thread.interrupted();
         write(batch);
       }
@@ -128,8 +129,8 @@ final class GroupCommit {
         }
       }
       synchronized (this) {
-        for (Item i : batch) {
-          i.done = true;
+        for (int n = 0; n < batch.size(); n++) { // no iterator: nothing allocated here
+          batch.get(n).done = true;
         }
         if (queue.isEmpty()) {
           writing = false;

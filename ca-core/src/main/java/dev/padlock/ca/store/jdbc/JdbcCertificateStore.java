@@ -537,11 +537,14 @@ public final class JdbcCertificateStore implements CertificateStore {
   }
 
   /**
-   * Runs {@code body} with the calling thread's interrupt held back, and sets it again afterwards. H2 does its
-   * file I/O on the calling thread, through an interruptible {@code FileChannel}: one write on an interrupted
-   * thread closes the channel, and H2 then stops the whole database for this process ("The database has been
-   * closed" for every statement after it) until padlock restarts. An interrupt that arrives while H2 is in
-   * its I/O is not held back.
+   * Runs {@code body} with the calling thread's pending interrupt held back, and sets it again afterwards. H2
+   * does its file I/O on the calling thread, through an interruptible {@code FileChannel}: one read, write or
+   * fsync on an interrupted thread closes the channel, and H2 then stops the whole database for this process
+   * ("The database has been closed" for every statement after it) until padlock restarts. Only an interrupt
+   * already pending is held back: one that arrives later in {@code body} (while it waits for the writers'
+   * turn, a pooled connection or a lock, or in H2's I/O) still reaches H2. So padlock interrupts no thread
+   * that may be in the store (PadlockServer.close stops the renewal without interrupting it); Jetty, stopping,
+   * interrupts requests still running after its 5 s.
    */
   static <T> T uninterrupted(java.util.function.Supplier<T> body) {
     boolean interrupted = Thread.interrupted();

@@ -66,6 +66,13 @@ public final class JdbcStores {
   /** As above, with H2's retention time given (tests; negative: H2's own). */
   static CertificateStore open(String jdbcUrl, String user, String password, int poolSize, boolean forceToDisk,
       int h2RetentionMs) {
+    // Opening writes (H2's recovery, Flyway, the force after it): not on an interrupted thread.
+    return JdbcCertificateStore.uninterrupted(() -> openNow(jdbcUrl, user, password, poolSize, forceToDisk,
+        h2RetentionMs));
+  }
+
+  private static CertificateStore openNow(String jdbcUrl, String user, String password, int poolSize,
+      boolean forceToDisk, int h2RetentionMs) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
@@ -162,6 +169,10 @@ public final class JdbcStores {
    * compacting closes it.
    */
   public static Compacted compactH2(Path caDir) {
+    return JdbcCertificateStore.uninterrupted(() -> compactH2Now(caDir));
+  }
+
+  private static Compacted compactH2Now(Path caDir) {
     Path file = caDir.toAbsolutePath().resolve("db").resolve("padlock.mv.db");
     if (!Files.isRegularFile(file)) {
       throw new PadlockException(ErrorCode.CA_NOT_FOUND, "no CA database at " + file

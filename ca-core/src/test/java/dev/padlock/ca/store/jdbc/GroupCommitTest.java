@@ -87,6 +87,7 @@ class GroupCommitTest {
     CountDownLatch writingFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger batches = new AtomicInteger();
+    AtomicBoolean writerInterrupted = new AtomicBoolean(true);
     GroupCommit group = new GroupCommit(batch -> {
       if (batches.getAndIncrement() == 0) {
         writingFirst.countDown();
@@ -98,7 +99,7 @@ class GroupCommitTest {
         batch.forEach(i -> i.outcome = Outcome.STORED);
         return;
       }
-      assertThat(Thread.currentThread().isInterrupted()).isFalse(); // the write does not run interrupted
+      writerInterrupted.set(Thread.currentThread().isInterrupted());
       throw new AssertionError("v=724 / cnt=0");
     });
     Random random = new Random(5);
@@ -125,10 +126,30 @@ class GroupCommitTest {
       assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.STORED);
       second.join(10_000);
       assertThat(second.isAlive()).isFalse();
-      assertThat(thrown.get()).isInstanceOf(AssertionError.class);
+      assertThat((Throwable) thrown.get()).isInstanceOf(AssertionError.class).hasMessage("v=724 / cnt=0");
+      assertThat(writerInterrupted.get()).isFalse(); // the write did not run interrupted
       assertThat(interruptedAfter.get()).isTrue();
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void aLoneCallerWithAPendingInterruptWritesUninterruptedAndKeepsTheInterrupt() {
+    // No wait to clear it: the interrupt was set before submit. H2 would close its file if the write ran so.
+    AtomicBoolean writerInterrupted = new AtomicBoolean(true);
+    GroupCommit group = new GroupCommit(batch -> {
+      writerInterrupted.set(Thread.currentThread().isInterrupted());
+      batch.forEach(i -> i.outcome = Outcome.STORED);
+    });
+    Thread.currentThread().interrupt();
+    try {
+      assertThat(group.submit(item(new Random(7)))).isEqualTo(Outcome.STORED);
+      assertThat(writerInterrupted.get()).isFalse();
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
     }
   }
 
