@@ -35,7 +35,7 @@ public record Plan(String name, Duration jitWarmup, Duration window, int warmups
 
   public static Plan quick() {
     return new Plan("quick", Duration.ofSeconds(20), Duration.ofMillis(1_000), 2, 4, 2, Duration.ofMillis(500), 1,
-        512, List.of(0, 10_000, 100_000), 5, 3, List.of(1_000_000), 5_000, 100, Duration.ofSeconds(5), 1_000, true);
+        512, List.of(0, 10_000, 100_000), 5, 3, List.of(250_000), 5_000, 100, Duration.ofSeconds(5), 1_000, true);
   }
 
   public static Plan full() {
