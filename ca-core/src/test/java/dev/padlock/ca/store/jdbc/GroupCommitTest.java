@@ -29,18 +29,7 @@ class GroupCommitTest {
     // failed write: an AssertionError). Neither may be told its certificate was stored.
     CountDownLatch writingFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger batches = new AtomicInteger();
-    GroupCommit group = new GroupCommit(batch -> {
-      if (batches.getAndIncrement() == 0) {
-        writingFirst.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        batch.forEach(i -> i.outcome = Outcome.STORED);
-        return;
-      }
+    GroupCommit group = holdingFirstBatch(writingFirst, release, batch -> {
       assertThat(batch).hasSize(2);
       batch.forEach(i -> i.outcome = Outcome.STORED);
       throw new AssertionError("v=724 / cnt=0");
@@ -86,19 +75,8 @@ class GroupCommitTest {
     // an Error: the Error goes on to it, and so must the interrupt it was given.
     CountDownLatch writingFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger batches = new AtomicInteger();
     AtomicBoolean writerInterrupted = new AtomicBoolean(true);
-    GroupCommit group = new GroupCommit(batch -> {
-      if (batches.getAndIncrement() == 0) {
-        writingFirst.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        batch.forEach(i -> i.outcome = Outcome.STORED);
-        return;
-      }
+    GroupCommit group = holdingFirstBatch(writingFirst, release, batch -> {
       writerInterrupted.set(Thread.currentThread().isInterrupted());
       throw new AssertionError("v=724 / cnt=0");
     });
@@ -151,6 +129,28 @@ class GroupCommitTest {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  /**
+   * A group whose first batch signals {@code writingFirst}, waits for {@code release}, and is stored; every
+   * later batch goes to {@code later}.
+   */
+  private static GroupCommit holdingFirstBatch(CountDownLatch writingFirst, CountDownLatch release,
+      GroupCommit.Writer later) {
+    AtomicInteger batches = new AtomicInteger();
+    return new GroupCommit(batch -> {
+      if (batches.getAndIncrement() == 0) {
+        writingFirst.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        batch.forEach(i -> i.outcome = Outcome.STORED);
+        return;
+      }
+      later.write(batch);
+    });
   }
 
   private static Item item(Random random) {
