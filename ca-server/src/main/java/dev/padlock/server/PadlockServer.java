@@ -246,9 +246,9 @@ public final class PadlockServer implements AutoCloseable {
 
   /**
    * Stops both listeners (letting requests in flight finish, up to 5 s), then the renewal of the server's own
-   * certificate (a renewal under way finishes), and closes the CA. Nothing is interrupted while it may be
-   * writing to the store: an interrupt in H2's file I/O stops the database (see
-   * {@code JdbcCertificateStore.uninterrupted}); only a renewal still running after 10 s is.
+   * certificate (a renewal under way finishes), and closes the CA. The renewal is not interrupted unless it
+   * still runs after 10 s: an interrupt in H2's file I/O stops the database (see {@code
+   * JdbcCertificateStore.uninterrupted}). Jetty, stopping, interrupts the requests still running after 5 s.
    */
   @Override
   public void close() {
