@@ -245,30 +245,40 @@ public final class PadlockServer implements AutoCloseable {
   }
 
   /**
-   * Stops both listeners (letting requests in flight finish, up to 5 s), then the renewal of the server's own
-   * certificate (a renewal under way finishes), and closes the CA. The renewal is not interrupted unless it
-   * still runs after 10 s: an interrupt in H2's file I/O stops the database (see {@code
-   * JdbcCertificateStore.uninterrupted}). Jetty, stopping, interrupts the requests still running after 5 s.
+   * Stops the renewal of the server's own certificate from starting again, stops both listeners (each lets
+   * requests in flight finish, up to 5 s; Jetty interrupts those still running after that), waits up to 10 s
+   * for a renewal under way to finish, and closes the CA. The renewal is interrupted only if it runs longer
+   * (an interrupt in H2's file I/O stops the database: see {@code JdbcCertificateStore.uninterrupted}). An
+   * interrupt pending on the closing thread (a shutdown hook's) is held back until all of this is done, so
+   * that it cuts neither Jetty's graceful stop nor the wait short.
    */
   @Override
   public void close() {
-    for (Server s : new Server[] {https, http}) {
-      try {
-        s.stop();
-      } catch (Exception e) {
-        LOG.warn("stopping {}: {}", s, e.toString());
-      }
-    }
-    renewer.shutdown();
+    boolean interrupted = Thread.interrupted();
     try {
-      if (!renewer.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("the server certificate's renewal did not finish within 10 s: interrupting it");
+      renewer.shutdown(); // the periodic renewal is cancelled; one under way goes on while the listeners stop
+      for (Server s : new Server[] {https, http}) {
+        try {
+          s.stop();
+        } catch (Exception e) {
+          LOG.warn("stopping {}: {}", s, e.toString());
+        }
+      }
+      try {
+        if (!renewer.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn("the server certificate's renewal did not finish within 10 s: interrupting it");
+          renewer.shutdownNow();
+          renewer.awaitTermination(2, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
         renewer.shutdownNow();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      renewer.shutdownNow();
+      ca.close();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    ca.close();
   }
 }

@@ -542,9 +542,9 @@ public final class JdbcCertificateStore implements CertificateStore {
    * fsync on an interrupted thread closes the channel, and H2 then stops the whole database for this process
    * ("The database has been closed" for every statement after it) until padlock restarts. Only an interrupt
    * already pending is held back: one that arrives later in {@code body} (while it waits for the writers'
-   * turn, a pooled connection or a lock, or in H2's I/O) still reaches H2. So padlock interrupts no thread
-   * that may be in the store (PadlockServer.close stops the renewal without interrupting it); Jetty, stopping,
-   * interrupts requests still running after its 5 s.
+   * turn, a pooled connection or a lock, or in H2's I/O) still reaches H2. So padlock does not interrupt a
+   * thread that may be in the store: PadlockServer.close gives the certificate renewal 10 s to finish first.
+   * Jetty, stopping, interrupts the requests still running ~5 s into each listener's stop.
    */
   static <T> T uninterrupted(java.util.function.Supplier<T> body) {
     boolean interrupted = Thread.interrupted();

@@ -29,8 +29,9 @@ class GroupCommitTest {
     // failed write: an AssertionError). Neither may be told its certificate was stored.
     CountDownLatch writingFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger secondBatch = new AtomicInteger();
     GroupCommit group = holdingFirstBatch(writingFirst, release, batch -> {
-      assertThat(batch).hasSize(2);
+      secondBatch.set(batch.size());
       batch.forEach(i -> i.outcome = Outcome.STORED);
       throw new AssertionError("v=724 / cnt=0");
     });
@@ -49,9 +50,7 @@ class GroupCommitTest {
           }
         }));
       }
-      while (group.queued() < 2) { // not a sleep: both are queued as soon as their threads run
-        Thread.onSpinWait();
-      }
+      awaitQueued(group, 2);
       release.countDown();
       assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.STORED);
       List<Object> results = new ArrayList<>();
@@ -59,10 +58,13 @@ class GroupCommitTest {
         results.add(f.get(10, TimeUnit.SECONDS));
       }
       assertThat(results).noneMatch(r -> r == Outcome.STORED);
-      assertThat(results).filteredOn(r -> r instanceof AssertionError).hasSize(1); // the one that wrote
+      assertThat(secondBatch.get()).isEqualTo(2);
+      assertThat(results).filteredOn(r -> r instanceof AssertionError a && "v=724 / cnt=0".equals(a.getMessage()))
+          .hasSize(1); // the one that wrote
       assertThat(results).filteredOn(r -> r instanceof PadlockException p
           && p.code() == ErrorCode.STORE_UNAVAILABLE).hasSize(1); // the one that waited for it
     } finally {
+      release.countDown();
       pool.shutdownNow();
     }
   }
@@ -96,9 +98,7 @@ class GroupCommitTest {
       Future<Outcome> first = pool.submit(() -> group.submit(item(random)));
       writingFirst.await();
       second.start();
-      while (group.queued() < 1) { // not a sleep: queued as soon as its thread runs
-        Thread.onSpinWait();
-      }
+      awaitQueued(group, 1);
       second.interrupt();
       release.countDown();
       assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.STORED);
@@ -108,6 +108,8 @@ class GroupCommitTest {
       assertThat(writerInterrupted.get()).isFalse(); // the write did not run interrupted
       assertThat(interruptedAfter.get()).isTrue();
     } finally {
+      release.countDown();
+      second.interrupt();
       pool.shutdownNow();
     }
   }
@@ -151,6 +153,20 @@ class GroupCommitTest {
       }
       later.write(batch);
     });
+  }
+
+  /**
+   * Waits until {@code n} callers are queued: not a sleep, they are as soon as their threads run. Gives up
+   * (failing the test, not hanging the build) if the test is interrupted by its timeout or after 10 s.
+   */
+  private static void awaitQueued(GroupCommit group, int n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (group.queued() < n) {
+      if (Thread.currentThread().isInterrupted() || System.nanoTime() > deadline) {
+        throw new AssertionError("fewer than " + n + " callers queued after 10 s");
+      }
+      Thread.onSpinWait();
+    }
   }
 
   private static Item item(Random random) {

@@ -101,6 +101,26 @@ class StoreDurabilityTest {
   }
 
   @Test
+  void aStoreOpenedAndClosedByAnInterruptedThreadWorksAndKeepsItsCommits() {
+    // Opening reads and writes the file too (H2's recovery, Flyway, the first force), and closing forces.
+    CertificateRecord r = record();
+    Path dir = tmp.resolve("opened-interrupted");
+    try {
+      Thread.currentThread().interrupt();
+      try (CertificateStore store = JdbcStores.openH2(dir, 2)) {
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        store.recordIssued(r, event("issue", r));
+      }
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    try (CertificateStore store = JdbcStores.openH2(dir, 2)) {
+      assertThat(store.find(r.serial())).isPresent();
+    }
+  }
+
+  @Test
   void aDatabaseThatLostATableIsRefusedAtOpenAndLeftAsItIs() throws Exception {
     // What H2 does when it opens a file a torn write damaged: it drops a table it cannot read (PowerLossTest),
     // and the schema history still says every migration ran. Each table in turn.
