@@ -248,7 +248,7 @@ public final class PadlockServer implements AutoCloseable {
    * Stops the renewal of the server's own certificate from starting again, stops both listeners (each lets
    * requests in flight finish, up to 5 s; Jetty interrupts those still running after that), waits up to 10 s
    * for a renewal under way to finish, and closes the CA. The renewal is interrupted only if it runs longer
-   * (an interrupt in H2's file I/O stops the database: see {@code JdbcCertificateStore.uninterrupted}). An
+   * (an interrupt in H2's file I/O stops the database: see {@code Uninterrupted} in ca-core). An
    * interrupt pending on the closing thread (a shutdown hook's) is held back until all of this is done, so
    * that it cuts neither Jetty's graceful stop nor the wait short.
    */

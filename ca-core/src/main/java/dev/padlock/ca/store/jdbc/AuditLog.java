@@ -31,8 +31,15 @@ final class AuditLog {
   /** The last entry appended by the transaction in progress. Guarded by lock. */
   private Head pending;
 
+  /** Takes the writers' turn; an interrupt that came while waiting for it is held back ({@link Uninterrupted}). */
   void lock() {
     lock.lock();
+    Uninterrupted.holdBack();
+  }
+
+  /** Whether {@code t} waits for the writers' turn (tests). */
+  boolean waiting(Thread t) {
+    return lock.hasQueuedThread(t);
   }
 
   void unlock() {

@@ -84,11 +84,13 @@ final class GroupCommit {
     }
     try {
       if (!batch.isEmpty()) {
-        // The write does not start interrupted (see JdbcCertificateStore.uninterrupted): an interrupt that
-        // came before submit, or that the wait above did not throw (it returned for a notify that came
-        // first), is held back too.
-        interrupted |= Thread.interrupted();
-        write(batch);
+        // The write does not run interrupted (see Uninterrupted): neither with an interrupt that came before
+        // submit or that the wait above did not throw (it returned for a notify that came first), nor with
+        // one that comes while the write waits for a lock or a connection.
+        Uninterrupted.run(() -> {
+          write(batch);
+          return null;
+        });
       }
     } finally {
       if (interrupted) { // set again, also when the write throws

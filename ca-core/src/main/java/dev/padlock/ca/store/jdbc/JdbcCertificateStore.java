@@ -357,7 +357,7 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public boolean saveCrl(StoredCrl crl) {
-    return uninterrupted(() -> saveCrlNow(crl));
+    return Uninterrupted.run(() -> saveCrlNow(crl));
   }
 
   private boolean saveCrlNow(StoredCrl crl) {
@@ -370,6 +370,7 @@ public final class JdbcCertificateStore implements CertificateStore {
     try {
       if (forceToDisk) {
         try (Connection c = dataSource.getConnection()) {
+          Uninterrupted.holdBack();
           compaction.beforeCommit(c); // before the CRL's transaction, not just before its commit
         } catch (SQLException e) {
           throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store failed: " + e.getMessage(), e);
@@ -380,6 +381,7 @@ public final class JdbcCertificateStore implements CertificateStore {
         // On the publisher's thread: the CRL (43 MiB at 1M entries) is on the disk before it is served, and
         // the next revocation's fsync does not inherit the flush of it.
         try (Connection c = dataSource.getConnection()) {
+          Uninterrupted.holdBack();
           force(c);
         } catch (SQLException e) {
           throw notForced(e);
@@ -533,28 +535,12 @@ public final class JdbcCertificateStore implements CertificateStore {
   }
 
   private <T> T inTransaction(Work<T> work, boolean audited) {
-    return uninterrupted(() -> inTransactionNow(work, audited));
+    return Uninterrupted.run(() -> inTransactionNow(work, audited));
   }
 
-  /**
-   * Runs {@code body} with the calling thread's pending interrupt held back, and sets it again afterwards. H2
-   * does its file I/O on the calling thread, through an interruptible {@code FileChannel}: one read, write or
-   * fsync on an interrupted thread closes the channel, and H2 then stops the whole database for this process
-   * ("The database has been closed" for every statement after it) until padlock restarts. Only an interrupt
-   * already pending is held back: one that arrives later in {@code body} (while it waits for the writers'
-   * turn, a pooled connection or a lock, or in H2's I/O) still reaches H2. So padlock does not interrupt a
-   * thread that may be in the store: PadlockServer.close gives the certificate renewal 10 s to finish first.
-   * Jetty, stopping, interrupts the requests still running ~5 s into each listener's stop.
-   */
-  static <T> T uninterrupted(java.util.function.Supplier<T> body) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      return body.get();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  /** The audit log, whose lock is the writers' turn (tests). */
+  AuditLog auditLog() {
+    return audit;
   }
 
   private <T> T inTransactionNow(Work<T> work, boolean audited) {
@@ -654,6 +640,7 @@ public final class JdbcCertificateStore implements CertificateStore {
    */
   private Connection connection() throws SQLException {
     Connection c = dataSource.getConnection();
+    Uninterrupted.holdBack(); // one that came while waiting for the connection
     if (compaction != null) {
       try {
         compaction.running(c);
@@ -677,7 +664,7 @@ public final class JdbcCertificateStore implements CertificateStore {
 
   @Override
   public void close() {
-    uninterrupted(() -> {
+    Uninterrupted.run(() -> {
       closeNow();
       return null;
     });
@@ -689,6 +676,7 @@ public final class JdbcCertificateStore implements CertificateStore {
       // committed, and let the pin go, first.
       audit.lock();
       try (Connection c = dataSource.getConnection()) {
+        Uninterrupted.holdBack();
         compaction.closing(c);
       } catch (SQLException | RuntimeException e) {
         System.getLogger(JdbcCertificateStore.class.getName()).log(System.Logger.Level.WARNING,

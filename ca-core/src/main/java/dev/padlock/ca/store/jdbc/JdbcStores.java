@@ -67,7 +67,7 @@ public final class JdbcStores {
   static CertificateStore open(String jdbcUrl, String user, String password, int poolSize, boolean forceToDisk,
       int h2RetentionMs) {
     // Opening writes (H2's recovery, Flyway, the force after it): not on an interrupted thread.
-    return JdbcCertificateStore.uninterrupted(() -> openNow(jdbcUrl, user, password, poolSize, forceToDisk,
+    return Uninterrupted.run(() -> openNow(jdbcUrl, user, password, poolSize, forceToDisk,
         h2RetentionMs));
   }
 
@@ -169,7 +169,7 @@ public final class JdbcStores {
    * compacting closes it.
    */
   public static Compacted compactH2(Path caDir) {
-    return JdbcCertificateStore.uninterrupted(() -> compactH2Now(caDir));
+    return Uninterrupted.run(() -> compactH2Now(caDir));
   }
 
   private static Compacted compactH2Now(Path caDir) {

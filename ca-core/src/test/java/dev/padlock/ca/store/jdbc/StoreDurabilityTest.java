@@ -24,7 +24,9 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.h2.api.ErrorCode;
 import org.h2.store.fs.FileBase;
 import org.h2.store.fs.FilePath;
@@ -117,6 +119,48 @@ class StoreDurabilityTest {
     }
     try (CertificateStore store = JdbcStores.openH2(dir, 2)) {
       assertThat(store.find(r.serial())).isPresent();
+    }
+  }
+
+  @Test
+  void aWriterInterruptedWhileItWaitsForItsTurnNeitherStopsTheDatabaseNorLosesTheInterrupt() throws Exception {
+    // Jetty, stopping, interrupts request threads; one may be waiting for the writers' turn (the audit log's
+    // lock) at the time. It got its turn with the flag set, and its first write stopped H2 for the process.
+    CertificateRecord first = record();
+    CertificateRecord waiting = record();
+    CertificateRecord later = record();
+    try (CertificateStore store = JdbcStores.openH2(tmp.resolve("interrupted-waiting"), 2)) {
+      store.recordIssued(first, event("issue", first));
+      AuditLog turn = ((JdbcCertificateStore) store).auditLog();
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicBoolean interruptedAfter = new AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        try {
+          store.recordIssued(waiting, event("issue", waiting));
+        } catch (RuntimeException | Error e) {
+          thrown.set(e);
+        }
+        interruptedAfter.set(Thread.currentThread().isInterrupted());
+      });
+      turn.lock();
+      try {
+        writer.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!turn.waiting(writer)) { // not a sleep: it waits for the lock as soon as its thread runs
+          assertThat(System.nanoTime()).isLessThan(deadline);
+          Thread.onSpinWait();
+        }
+        writer.interrupt();
+      } finally {
+        turn.unlock();
+      }
+      writer.join(10_000);
+      assertThat(writer.isAlive()).isFalse();
+      assertThat(thrown.get()).isNull();
+      assertThat(interruptedAfter.get()).isTrue();
+      store.recordIssued(later, event("issue", later)); // the database still takes writes
+      assertThat(store.find(waiting.serial())).isPresent();
+      assertThat(store.find(later.serial())).isPresent();
     }
   }
 
