@@ -31,7 +31,10 @@ final class AuditLog {
   /** The last entry appended by the transaction in progress. Guarded by lock. */
   private Head pending;
 
-  /** Takes the writers' turn; an interrupt that came while waiting for it is held back ({@link Uninterrupted}). */
+  /**
+   * Takes the writers' turn; inside {@link Uninterrupted#run}, an interrupt that came while waiting for it is
+   * held back.
+   */
   void lock() {
     lock.lock();
     Uninterrupted.holdBack();

@@ -84,13 +84,7 @@ final class GroupCommit {
     }
     try {
       if (!batch.isEmpty()) {
-        // The write does not run interrupted (see Uninterrupted): neither with an interrupt that came before
-        // submit or that the wait above did not throw (it returned for a notify that came first), nor with
-        // one that comes while the write waits for a lock or a connection.
-        Uninterrupted.run(() -> {
-          write(batch);
-          return null;
-        });
+        write(batch);
       }
     } finally {
       if (interrupted) { // set again, also when the write throws
@@ -114,7 +108,13 @@ final class GroupCommit {
   private void write(List<Item> batch) {
     boolean settled = false;
     try {
-      writer.write(batch);
+      // Not interrupted (see Uninterrupted): neither with an interrupt that came before submit or that the
+      // wait in submit did not throw (it returned for a notify that came first), nor with one that comes while
+      // the writer waits for the writers' turn. Inside the try: what run allocates may fail too.
+      Uninterrupted.run(() -> {
+        writer.write(batch);
+        return null;
+      });
       settled = true;
     } catch (RuntimeException e) {
       // The writer failed: no item of the batch is known to be on the disk, whatever outcome the writer

@@ -640,7 +640,7 @@ public final class JdbcCertificateStore implements CertificateStore {
    */
   private Connection connection() throws SQLException {
     Connection c = dataSource.getConnection();
-    Uninterrupted.holdBack(); // one that came while waiting for the connection
+    Uninterrupted.holdBack(); // one that came while Hikari handed it out (if it came while Hikari waited, it threw)
     if (compaction != null) {
       try {
         compaction.running(c);
@@ -685,6 +685,7 @@ public final class JdbcCertificateStore implements CertificateStore {
         audit.unlock();
       }
     }
+    Uninterrupted.holdBack(); // Hikari's shutdown waits, and gives up when interrupted
     try {
       onClose.close();
     } catch (Exception e) {

@@ -9,10 +9,17 @@ import java.util.function.Supplier;
  * after it) until padlock restarts.
  *
  * <p>{@link #run} holds back an interrupt pending when it starts, and {@link #holdBack}, called after each
- * wait inside it (for the writers' turn, a pooled connection), one that came during that wait; both are set
- * again when {@code run} returns or throws. What is left: an interrupt that arrives while H2 itself runs a
- * statement or its I/O (milliseconds). padlock interrupts no thread that may be in the store (see {@code
- * PadlockServer.close}); Jetty, stopping, interrupts the requests still running ~5 s into each listener's stop.
+ * wait inside it (for the writers' turn, the audit log's lock; after a pooled connection is handed out), one
+ * that came during that wait; both are set again when {@code run} returns or throws. Not held back:
+ * <ul>
+ *   <li>an interrupt while Hikari waits for a free connection: Hikari gives up then ("Interrupted during
+ *       connection acquisition"), and the call fails with {@code STORE_UNAVAILABLE} without reaching H2;
+ *   <li>an interrupt that arrives while H2 itself runs: a statement, its I/O, or a wait of its own (its store
+ *       lock, while another thread's fsync runs). H2 then stops the database.
+ * </ul>
+ * So padlock interrupts a thread that may be in the store only as a last resort ({@code PadlockServer.close},
+ * a renewal still running after 10 s); Jetty, stopping, interrupts the requests still running ~5 s into each
+ * listener's stop.
  */
 final class Uninterrupted {
   /** The interrupts held back by the {@link #run} in progress on this thread; null outside one. */
@@ -28,8 +35,8 @@ final class Uninterrupted {
       return body.get();
     }
     boolean[] held = {Thread.interrupted()};
-    HELD.set(held);
     try {
+      HELD.set(held);
       return body.get();
     } finally {
       HELD.remove();
