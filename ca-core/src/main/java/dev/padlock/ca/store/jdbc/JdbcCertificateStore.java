@@ -640,7 +640,7 @@ public final class JdbcCertificateStore implements CertificateStore {
    */
   private Connection connection() throws SQLException {
     Connection c = dataSource.getConnection();
-    Uninterrupted.holdBack(); // one that came while Hikari handed it out (if it came while Hikari waited, it threw)
+    Uninterrupted.holdBack(); // one that came as Hikari handed it out (one while Hikari waited: it threw)
     if (compaction != null) {
       try {
         compaction.running(c);
