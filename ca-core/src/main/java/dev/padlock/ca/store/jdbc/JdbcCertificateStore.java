@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -369,8 +370,7 @@ public final class JdbcCertificateStore implements CertificateStore {
     }
     try {
       if (forceToDisk) {
-        try (Connection c = dataSource.getConnection()) {
-          Uninterrupted.holdBack();
+        try (Connection c = pooled()) {
           compaction.beforeCommit(c); // before the CRL's transaction, not just before its commit
         } catch (SQLException e) {
           throw new PadlockException(ErrorCode.STORE_UNAVAILABLE, "the certificate store failed: " + e.getMessage(), e);
@@ -380,8 +380,7 @@ public final class JdbcCertificateStore implements CertificateStore {
       if (saved && compaction != null) {
         // On the publisher's thread: the CRL (43 MiB at 1M entries) is on the disk before it is served, and
         // the next revocation's fsync does not inherit the flush of it.
-        try (Connection c = dataSource.getConnection()) {
-          Uninterrupted.holdBack();
+        try (Connection c = pooled()) {
           force(c);
         } catch (SQLException e) {
           throw notForced(e);
@@ -538,6 +537,11 @@ public final class JdbcCertificateStore implements CertificateStore {
     return Uninterrupted.run(() -> inTransactionNow(work, audited));
   }
 
+  /** The connection pool (tests). */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** The audit log, whose lock is the writers' turn (tests). */
   AuditLog auditLog() {
     return audit;
@@ -639,8 +643,7 @@ public final class JdbcCertificateStore implements CertificateStore {
    * ({@link H2Compaction#running}): no statement reaches a stopped store.
    */
   private Connection connection() throws SQLException {
-    Connection c = dataSource.getConnection();
-    Uninterrupted.holdBack(); // one that came as Hikari handed it out (one while Hikari waited: it threw)
+    Connection c = pooled();
     if (compaction != null) {
       try {
         compaction.running(c);
@@ -654,6 +657,30 @@ public final class JdbcCertificateStore implements CertificateStore {
       }
     }
     return c;
+  }
+
+  /** After this long, a wait for a connection that an interrupt cut short is not taken up again (Hikari's timeout). */
+  private static final long CONNECTION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /**
+   * A connection from the pool. Inside {@link Uninterrupted#run}, an interrupt while Hikari waits for a free
+   * one (Hikari then gives up: "Interrupted during connection acquisition", the flag set again) is held back,
+   * and the wait is taken up again, unless 30 s have passed; outside a run, the call fails as Hikari does.
+   */
+  private Connection pooled() throws SQLException {
+    long deadline = System.nanoTime() + CONNECTION_WAIT_NANOS;
+    while (true) {
+      try {
+        Connection c = dataSource.getConnection();
+        Uninterrupted.holdBack(); // one that came as Hikari handed it out
+        return c;
+      } catch (SQLException e) {
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        if (!interrupted || System.nanoTime() - deadline > 0 || !Uninterrupted.holdBack()) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Lock timeouts (H2: HYT00) and serialization failures (PostgreSQL: 40001, 40P01) are worth a retry. */
@@ -675,8 +702,7 @@ public final class JdbcCertificateStore implements CertificateStore {
       // H2 compacts the file as it closes, and asserts that no version is pinned any more: force what is
       // committed, and let the pin go, first.
       audit.lock();
-      try (Connection c = dataSource.getConnection()) {
-        Uninterrupted.holdBack();
+      try (Connection c = pooled()) {
         compaction.closing(c);
       } catch (SQLException | RuntimeException e) {
         System.getLogger(JdbcCertificateStore.class.getName()).log(System.Logger.Level.WARNING,

@@ -9,14 +9,11 @@ import java.util.function.Supplier;
  * after it) until padlock restarts.
  *
  * <p>{@link #run} holds back an interrupt pending when it starts, and {@link #holdBack}, called after each
- * wait inside it (for the writers' turn, the audit log's lock; after a pooled connection is handed out), one
- * that came during that wait; both are set again when {@code run} returns or throws. Not held back:
- * <ul>
- *   <li>an interrupt while Hikari waits for a free connection: Hikari gives up then ("Interrupted during
- *       connection acquisition"), and the call fails with {@code STORE_UNAVAILABLE} without reaching H2;
- *   <li>an interrupt that arrives while H2 itself runs: a statement, its I/O, or a wait of its own (its store
- *       lock, while another thread's fsync runs). H2 then stops the database.
- * </ul>
+ * wait inside it (for the writers' turn, the audit log's lock; for a pooled connection, where Hikari gives up
+ * when interrupted and the wait is taken up again), one that came during that wait; both are set again when
+ * {@code run} returns or throws. Not held back: an interrupt that arrives while H2 itself runs (a statement,
+ * its I/O, or a wait of its own: its store lock, while another thread's fsync runs). H2 then stops the
+ * database.
  * So padlock interrupts a thread that may be in the store only as a last resort ({@code PadlockServer.close},
  * a renewal still running after 10 s); Jetty, stopping, interrupts the requests still running ~5 s into each
  * listener's stop.
@@ -46,11 +43,18 @@ final class Uninterrupted {
     }
   }
 
-  /** Inside {@link #run}: holds back an interrupt that came since (during a wait), before H2 is used again. */
-  static void holdBack() {
+  /**
+   * Inside {@link #run}: holds back an interrupt that came since (during a wait), before H2 is used again.
+   * Returns whether this thread is inside a run (outside one it does nothing).
+   */
+  static boolean holdBack() {
     boolean[] held = HELD.get();
-    if (held != null && Thread.interrupted()) {
+    if (held == null) {
+      return false;
+    }
+    if (Thread.interrupted()) {
       held[0] = true;
     }
+    return true;
   }
 }

@@ -3,6 +3,8 @@ package dev.padlock.ca.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.padlock.ca.Fingerprints;
 import dev.padlock.ca.SerialNumber;
 import dev.padlock.ca.audit.AuditEvent;
@@ -24,6 +26,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -161,6 +165,63 @@ class StoreDurabilityTest {
       store.recordIssued(later, event("issue", later)); // the database still takes writes
       assertThat(store.find(waiting.serial())).isPresent();
       assertThat(store.find(later.serial())).isPresent();
+    }
+  }
+
+  @Test
+  void aCallerInterruptedWhileItWaitsForAConnectionWaitsOnAndKeepsTheInterrupt() throws Exception {
+    // The pool's two connections, held by two readers that the test holds in their sinks. Hikari gives up a
+    // wait when the thread is interrupted ("Interrupted during connection acquisition"): the revocation
+    // failed then, for an interrupt that could not harm it.
+    CertificateRecord r = record();
+    CountDownLatch reading = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    try (CertificateStore store = JdbcStores.open(JdbcStores.h2Url(tmp.resolve("two-connections")), "padlock", "",
+        2, true)) {
+      store.recordIssued(r, event("issue", r));
+      Runnable read = () -> store.forEachAudit(e -> {
+        reading.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      Thread[] readers = {new Thread(read), new Thread(read)};
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicBoolean interruptedAfter = new AtomicBoolean();
+      Thread revoker = new Thread(() -> {
+        try {
+          store.revoke(r.serial(), RevocationReason.KEY_COMPROMISE, NOW, event("revoke", r));
+        } catch (RuntimeException | Error e) {
+          thrown.set(e);
+        }
+        interruptedAfter.set(Thread.currentThread().isInterrupted());
+      });
+      HikariPoolMXBean pool = ((HikariDataSource) ((JdbcCertificateStore) store).dataSource()).getHikariPoolMXBean();
+      try {
+        for (Thread t : readers) {
+          t.start();
+        }
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+        revoker.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pool.getThreadsAwaitingConnection() < 1) { // not a sleep: it waits as soon as its thread runs
+          assertThat(System.nanoTime()).isLessThan(deadline);
+          Thread.onSpinWait();
+        }
+        revoker.interrupt(); // it waits in Hikari: the wait ends at once
+      } finally {
+        release.countDown();
+      }
+      for (Thread t : readers) {
+        t.join(10_000);
+      }
+      revoker.join(10_000);
+      assertThat(revoker.isAlive()).isFalse();
+      assertThat(thrown.get()).isNull();
+      assertThat(interruptedAfter.get()).isTrue();
+      assertThat(store.find(r.serial()).orElseThrow().revocation()).isPresent();
     }
   }
 
