@@ -160,6 +160,7 @@ final class H2Compaction {
       failures.incrementAndGet();
       if (interrupted(e)) {
         Thread.currentThread().interrupt();
+        Uninterrupted.holdBack(); // inside a store call: set again when it ends, not before H2's next I/O
       }
       LOG.log(System.Logger.Level.ERROR, "compacting the H2 database failed"
           + (stopped(c) ? "; H2 closed the database, the store fails until padlock restarts" : ""), e);
